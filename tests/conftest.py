@@ -63,4 +63,5 @@ def built_book(tmp_path_factory) -> Path:
 
 def pytest_report_header(config) -> str:
     cuda = torch.cuda.is_available()
-    return f"torch {torch.__version__}, CUDA available: {cuda}, chromium: {shutil.which('chromium')}"
+    chromium = shutil.which("chromium")
+    return f"torch {torch.__version__}, CUDA available: {cuda}, chromium: {chromium}"

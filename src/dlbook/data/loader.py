@@ -1,0 +1,153 @@
+"""Mini-batches of NumPy arrays: what one epoch and one iteration mean in code."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+
+import numpy as np
+
+from dlbook._checks import check_array, check_positive_int, check_type
+
+
+class DataLoader:
+    """Iterate over ``(X, y)`` in mini-batches, reshuffling every epoch if asked.
+
+    One *iteration* is one batch (one optimiser step); one *epoch* is one pass over all ``N``
+    samples. ``len(loader)`` is the number of iterations per epoch: ``ceil(N / batch_size)``,
+    or ``floor(N / batch_size)`` with ``drop_last=True``. With 1,000 samples and a batch size
+    of 100 an epoch is 10 iterations; with 1,050 samples it is 11, the last batch holding only
+    50 samples (or 10 iterations with ``drop_last=True``, the 50 left over being skipped that
+    epoch).
+
+    Parameters
+    ----------
+    X
+        Inputs, a NumPy array of shape (N, ...).
+    y
+        Targets, a NumPy array of shape (N, ...), or ``None`` to iterate over ``X`` alone.
+    batch_size
+        Samples per batch (the last batch of an epoch may be smaller).
+    shuffle
+        Draw a fresh random order of the samples at the start of every epoch, so each sample
+        appears exactly once per epoch but batches differ from epoch to epoch.
+    drop_last
+        Skip the final partial batch, so that every batch has exactly ``batch_size`` samples.
+    seed
+        Seed (or :class:`numpy.random.Generator`) of the loader's own shuffling generator. With
+        ``None`` the seed is drawn from :func:`dlbook.np.random.get_rng`, so
+        :func:`dlbook.np.random.manual_seed` makes the order reproducible.
+
+    Attributes
+    ----------
+    epoch : int
+        Number of complete passes over the data so far.
+    iteration : int
+        Number of batches yielded so far, over all epochs.
+
+    Yields
+    ------
+    (xb, yb) or xb
+        Arrays of shape (B, ...) with ``B <= batch_size``; a batch is a view of ``X`` when the
+        order is sequential and a copy when shuffled.
+
+    Examples
+    --------
+    >>> X, y = np.arange(1000.0).reshape(1000, 1), np.arange(1000) % 2
+    >>> loader = DataLoader(X, y, batch_size=100, shuffle=True, seed=0)
+    >>> len(loader)
+    10
+    >>> for xb, yb in loader:
+    ...     pass
+    >>> loader.epoch, loader.iteration, xb.shape
+    (1, 10, (100, 1))
+    >>> [len(xb) for xb, yb in DataLoader(X[:250], y[:250], batch_size=100)]
+    [100, 100, 50]
+
+    Introduced in :doc:`/book/foundations/training`.
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        y: np.ndarray | None = None,
+        *,
+        batch_size: int,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        caller = "DataLoader"
+        check_array(X, "X", caller=caller)
+        if X.ndim == 0 or X.shape[0] == 0:
+            raise ValueError(f"{caller}: expected X of shape (N, ...) with N >= 1, got {X.shape}")
+        if y is not None:
+            check_array(y, "y", caller=caller)
+            if y.ndim == 0 or y.shape[0] != X.shape[0]:
+                raise ValueError(
+                    f"{caller}: expected y with the same number of samples as X ({X.shape[0]}), "
+                    f"got shape {y.shape}"
+                )
+        self.batch_size = check_positive_int(batch_size, "batch_size", caller=caller)
+        self.shuffle = check_type(shuffle, "shuffle", bool, caller=caller)
+        self.drop_last = check_type(drop_last, "drop_last", bool, caller=caller)
+        if drop_last and self.batch_size > X.shape[0]:
+            raise ValueError(
+                f"{caller}: batch_size={self.batch_size} with drop_last=True and only "
+                f"{X.shape[0]} samples would give no batch at all"
+            )
+        if seed is not None and not isinstance(seed, np.random.Generator):
+            if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+                raise TypeError(
+                    f"{caller}: expected seed to be a non-negative int, a numpy Generator or "
+                    f"None, got {seed!r}"
+                )
+        self.X = X
+        self.y = y
+        self.seed = seed
+        self._rng: np.random.Generator | None = None
+        self.epoch = 0
+        self.iteration = 0
+
+    @property
+    def num_samples(self) -> int:
+        """``N``, the number of samples in one epoch (before ``drop_last``)."""
+        return int(self.X.shape[0])
+
+    def __len__(self) -> int:
+        """Iterations per epoch: ``ceil(N / batch_size)``, or ``floor`` with ``drop_last``."""
+        full, remainder = divmod(self.num_samples, self.batch_size)
+        return full if self.drop_last or remainder == 0 else full + 1
+
+    def _generator(self) -> np.random.Generator:
+        if self._rng is None:
+            if isinstance(self.seed, np.random.Generator):
+                self._rng = self.seed
+            elif self.seed is not None:
+                self._rng = np.random.default_rng(self.seed)
+            else:
+                from dlbook.np.random import get_rng
+
+                self._rng = np.random.default_rng(int(get_rng().integers(2**63)))
+        return self._rng
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray] | np.ndarray]:
+        n_samples, batch_size = self.num_samples, self.batch_size
+        order = self._generator().permutation(n_samples) if self.shuffle else None
+        for batch in range(len(self)):
+            start = batch * batch_size
+            stop = min(start + batch_size, n_samples)
+            # Sequential order: slices are views (no copy). Shuffled: gather a copy.
+            index = slice(start, stop) if order is None else order[start:stop]
+            self.iteration += 1
+            if self.y is None:
+                yield self.X[index]
+            else:
+                yield self.X[index], self.y[index]
+        self.epoch += 1
+
+    def __repr__(self) -> str:
+        return (
+            f"DataLoader(num_samples={self.num_samples}, batch_size={self.batch_size}, "
+            f"shuffle={self.shuffle}, drop_last={self.drop_last}, iterations={len(self)})"
+        )

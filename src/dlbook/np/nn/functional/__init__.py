@@ -1,0 +1,16 @@
+"""The functional core of ``dlbook.np.nn``: forward and backward passes as plain functions.
+
+``*_forward(...)`` returns ``(out, cache)`` and ``*_backward(grad_output, cache)`` returns
+the gradients (the CS231n convention); the modules in :mod:`dlbook.np.nn` are thin
+wrappers that keep the cache between the two calls. Plain functions (``relu``,
+``softmax``, ``cross_entropy``, ...) mirror ``torch.nn.functional``.
+"""
+
+from dlbook.np.nn.functional.activation import *  # noqa: F403
+from dlbook.np.nn.functional.activation import __all__ as _activation_all
+from dlbook.np.nn.functional.linear import *  # noqa: F403
+from dlbook.np.nn.functional.linear import __all__ as _linear_all
+from dlbook.np.nn.functional.loss import *  # noqa: F403
+from dlbook.np.nn.functional.loss import __all__ as _loss_all
+
+__all__ = [*_activation_all, *_linear_all, *_loss_all]

@@ -1,0 +1,126 @@
+"""Activation layers: parity with torch (values and gradients, kinks included), gradcheck."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlbook.np.nn import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from dlbook.testing import assert_close, gradcheck_module
+
+SETTINGS = settings(max_examples=25, deadline=None)
+shapes = st.lists(st.integers(1, 7), min_size=1, max_size=3).map(tuple)
+
+# (ours, torch's, smooth?) with every hyperparameter set explicitly.
+LAYERS = {
+    "relu": (lambda: ReLU(), lambda: torch.nn.ReLU(), False),
+    "leaky_relu": (lambda: LeakyReLU(negative_slope=0.2),
+                   lambda: torch.nn.LeakyReLU(negative_slope=0.2), False),
+    "sigmoid": (lambda: Sigmoid(), lambda: torch.nn.Sigmoid(), True),
+    "tanh": (lambda: Tanh(), lambda: torch.nn.Tanh(), True),
+    "softmax": (lambda: Softmax(dim=-1), lambda: torch.nn.Softmax(dim=-1), True),
+    "softmax_dim0": (lambda: Softmax(dim=0), lambda: torch.nn.Softmax(dim=0), True),
+}
+
+
+def compare_with_torch(ours, theirs, x: np.ndarray, grad_output: np.ndarray) -> None:
+    x_torch = torch.tensor(x, requires_grad=True)
+    out_torch = theirs(x_torch)
+    out_torch.backward(torch.tensor(grad_output))
+    assert_close(ours(x), out_torch, name=f"{type(ours).__name__} output")
+    assert_close(ours.backward(grad_output), x_torch.grad, name=f"{type(ours).__name__} grad")
+
+
+@SETTINGS
+@given(name=st.sampled_from(sorted(LAYERS)), shape=shapes, seed=st.integers(0, 2**16))
+def test_matches_torch(name, shape, seed):
+    make_ours, make_theirs, _ = LAYERS[name]
+    rng = np.random.default_rng(seed)
+    x = 3 * rng.standard_normal(shape)
+    x.reshape(-1)[::3] = 0.0  # exact zeros: the kink of ReLU and LeakyReLU
+    compare_with_torch(make_ours(), make_theirs(), x, rng.standard_normal(shape))
+
+
+def test_derivatives_at_zero_match_torch():
+    x, grad_output = np.zeros(3), np.ones(3)
+    compare_with_torch(ReLU(), torch.nn.ReLU(), x, grad_output)
+    compare_with_torch(LeakyReLU(0.1), torch.nn.LeakyReLU(0.1), x, grad_output)
+    relu = ReLU()
+    relu(x)
+    assert_close(relu.backward(grad_output), np.zeros(3))  # torch: ReLU'(0) = 0
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1, -2])
+def test_softmax_any_dim_matches_torch(dim):
+    rng = np.random.default_rng(dim + 10)
+    x, grad_output = rng.standard_normal((3, 4, 5)), rng.standard_normal((3, 4, 5))
+    compare_with_torch(Softmax(dim=dim), torch.nn.Softmax(dim=dim), x, grad_output)
+
+
+@SETTINGS
+@given(name=st.sampled_from([n for n, v in LAYERS.items() if v[2]]), shape=shapes,
+       seed=st.integers(0, 2**16))
+def test_gradcheck_smooth(name, shape, seed):
+    x = np.random.default_rng(seed).standard_normal(shape)
+    errors = gradcheck_module(LAYERS[name][0](), x, seed=seed)
+    assert errors["input"] <= 1e-7, errors
+
+
+@pytest.mark.parametrize("layer", [ReLU(), LeakyReLU(0.3)])
+def test_gradcheck_piecewise_away_from_kink(layer):
+    x = np.random.default_rng(0).standard_normal((4, 5))
+    x[np.abs(x) < 1e-3] = 0.5  # finite differences across the kink would be meaningless
+    assert gradcheck_module(layer, x)["input"] <= 1e-7
+
+
+def test_extreme_inputs_are_finite_and_match_torch():
+    x = np.array([[-1e4, -800.0, -30.0, 0.0, 30.0, 800.0, 1e4]])
+    grad_output = np.ones_like(x)
+    for name in ("sigmoid", "tanh", "softmax"):
+        make_ours, make_theirs, _ = LAYERS[name]
+        ours = make_ours()
+        assert np.isfinite(ours(x)).all()
+        compare_with_torch(ours, make_theirs(), x, grad_output)
+
+
+def test_float32_stays_float32():
+    x = np.ones((2, 3), dtype=np.float32)
+    for make_ours, _, _ in LAYERS.values():
+        layer = make_ours()
+        assert layer(x).dtype == np.float32
+        assert layer.backward(x).dtype == np.float32
+
+
+def test_repr_matches_torch():
+    for make_ours, make_theirs, _ in LAYERS.values():
+        assert repr(make_ours()) == repr(make_theirs())
+
+
+def test_no_parameters():
+    for make_ours, _, _ in LAYERS.values():
+        assert list(make_ours().parameters()) == []
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="relu_forward: expected x with a floating-point dtype, "
+                                        "got int64"):
+        ReLU()(np.arange(3))
+    with pytest.raises(TypeError, match="sigmoid_forward: expected x to be a numpy.ndarray"):
+        Sigmoid()([0.0])
+    with pytest.raises(ValueError, match=r"softmax_forward: expected dim in \[-2, 1\] for x of "
+                                         r"shape \(2, 3\), got 2"):
+        Softmax(dim=2)(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="Softmax: expected dim to be an int, got NoneType"):
+        Softmax(dim=None)
+    with pytest.raises(TypeError, match="LeakyReLU: expected negative_slope to be a real number"):
+        LeakyReLU("0.1")
+    tanh = Tanh()
+    with pytest.raises(RuntimeError, match="Tanh: backward called before forward"):
+        tanh.backward(np.zeros(2))
+    tanh(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"tanh_backward: expected grad_output of shape \(2, 3\)"
+                                         r" \(the shape of the forward output\), got \(3, 2\)"):
+        tanh.backward(np.zeros((3, 2)))

@@ -1,0 +1,144 @@
+"""Tests of dlbook.np.train: fit, evaluate, predict."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlbook.data import DataLoader, circles, train_val_test_split
+from dlbook.np import nn, optim
+from dlbook.np.train import evaluate, fit, predict
+
+
+class ModeSpy(nn.Module):
+    """Passes data through unchanged and remembers the mode of every forward call."""
+
+    def __init__(self):
+        super().__init__()
+        self.modes = []
+
+    def forward(self, x):
+        self.modes.append(self.training)
+        return x
+
+    def backward(self, grad_output):
+        return grad_output
+
+
+def _model(hidden=16, spy=None):
+    layers = [nn.Linear(2, hidden, dtype=np.float64, rng=0), nn.ReLU(),
+              nn.Linear(hidden, 2, dtype=np.float64, rng=1)]
+    if spy is not None:
+        layers.insert(0, spy)
+    return nn.Sequential(*layers)
+
+
+def _circles():
+    X, y = circles(n_samples=300, noise=0.1, factor=0.5, random_state=0)
+    return train_val_test_split(X, y, val_size=0.2, test_size=0.2, random_state=0)
+
+
+def test_a_small_mlp_learns_the_circles(capsys):
+    (X_train, y_train), val, (X_test, y_test) = _circles()
+    model = _model()
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(X_train, y_train, batch_size=20, shuffle=True, seed=0)
+    history = fit(model, loss_fn, optimizer, loader, epochs=60, val_data=val, progress=False)
+
+    assert capsys.readouterr() == ("", "")  # nothing printed with progress off
+    assert len(history) == 60
+    assert len(history.iteration_loss) == 60 * len(loader) == 60 * 9
+    assert history["train_loss"][-1] < 0.25 * history["train_loss"][0]
+    assert history["val_acc"][-1] >= 0.95, history.records[-1]
+    assert history["lr"] == [0.1] * 60
+    assert set(history.metrics) == {"epoch", "train_loss", "train_acc", "val_loss", "val_acc",
+                                    "lr", "time"}
+    result = evaluate(model, loss_fn, X_test, y_test)
+    assert result["acc"] >= 0.95, result
+
+
+def test_train_loss_is_the_size_weighted_mean_of_batch_losses():
+    (X_train, y_train), _, _ = _circles()  # 180 samples
+    loader = DataLoader(X_train, y_train, batch_size=50)  # 50, 50, 50, 30
+    model = _model()
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.01), loader,
+                  epochs=2, progress=False)
+    losses = np.array(history.iteration_loss[4:])
+    expected = (losses[:3].sum() * 50 + losses[3] * 30) / 180
+    assert history["train_loss"][1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_modes_training_then_evaluation_for_validation():
+    (X_train, y_train), val, _ = _circles()
+    spy = ModeSpy()
+    model = _model(spy=spy)
+    loader = DataLoader(X_train, y_train, batch_size=90)  # 2 iterations
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader, epochs=2,
+        val_data=DataLoader(*val, batch_size=30), progress=False)
+    # per epoch: 2 training batches, then 2 validation batches in evaluation mode
+    assert spy.modes == [True, True, False, False] * 2
+    model.eval()
+    predict(model, X_train)
+    assert model.training is False  # predict restores the mode it found
+
+
+def test_progress_on_writes_a_bar_and_env_var_turns_it_off(capsys, monkeypatch):
+    (X_train, y_train), _, _ = _circles()
+    loader = DataLoader(X_train, y_train, batch_size=60)
+    model = _model()
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs=2, progress=True)
+    assert "epochs" in capsys.readouterr().err
+    monkeypatch.setenv("DLBOOK_PROGRESS", "0")
+    fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs=2)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_regression_without_metric():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2))
+    y = X @ np.array([[2.0], [-1.0]]) + 0.5  # (64, 1)
+    model = nn.Sequential(nn.Linear(2, 1, dtype=np.float64, rng=0))
+    history = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1),
+                  DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=50,
+                  val_data=(X, y), metric=None, progress=False)
+    assert "val_acc" not in history
+    assert history["val_loss"][-1] < 1e-6
+    np.testing.assert_allclose(model[0].weight.data, [[2.0, -1.0]], atol=1e-3)
+
+
+def test_predict_and_evaluate_do_not_depend_on_batch_size():
+    (X_train, y_train), _, _ = _circles()
+    model = _model()
+    loss_fn = nn.CrossEntropyLoss()
+    whole = predict(model, X_train, batch_size=1000)
+    assert whole.shape == (180, 2)
+    np.testing.assert_allclose(predict(model, X_train, batch_size=7), whole, rtol=1e-12)
+    result = evaluate(model, loss_fn, X_train, y_train, batch_size=7)
+    assert result["loss"] == pytest.approx(loss_fn(whole, y_train), rel=1e-12)
+    assert result["acc"] == pytest.approx(np.mean(whole.argmax(1) == y_train))
+    assert evaluate(model, loss_fn, X_train, y_train, metric=None).keys() == {"loss"}
+
+
+def test_bad_arguments():
+    (X_train, y_train), _, _ = _circles()
+    model = _model()
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    loader = DataLoader(X_train, y_train, batch_size=60)
+    with pytest.raises(ValueError, match=r"fit: expected epochs >= 1, got 0"):
+        fit(model, loss_fn, optimizer, loader, epochs=0)
+    with pytest.raises(TypeError, match=r"fit: expected optimizer with methods step, zero_grad; "
+                                        r"str lacks step, zero_grad"):
+        fit(model, loss_fn, "sgd", loader, epochs=1)
+    with pytest.raises(TypeError, match=r"fit: expected model with methods .*; function lacks "
+                                        r"backward, train, eval"):
+        fit(lambda x: x, loss_fn, optimizer, loader, epochs=1)
+    with pytest.raises(ValueError, match=r"fit: train_loader yielded no batch"):
+        fit(model, loss_fn, optimizer, [], epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"predict: expected X to be a numpy.ndarray, got list"):
+        predict(model, [[0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"evaluate: expected y with 180 samples like X, got "
+                                         r"shape \(3,\)"):
+        evaluate(model, loss_fn, X_train, y_train[:3])
