@@ -74,12 +74,13 @@ def read_idx(path: PathLike) -> np.ndarray:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny-idx2-ubyte.gz"
-    >>> write_idx(path, np.arange(6, dtype=np.uint8).reshape(2, 3))
-    >>> read_idx(path)
-    array([[0, 1, 2],
-           [3, 4, 5]], dtype=uint8)
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "tiny-idx2-ubyte.gz"
+    ...     write_idx(path, np.arange(6, dtype=np.uint8).reshape(2, 3))
+    ...     print(read_idx(path))
+    [[0 1 2]
+     [3 4 5]]
 
     Introduced in :doc:`/book/foundations/digits`.
     """

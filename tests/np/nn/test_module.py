@@ -232,3 +232,10 @@ def test_parameter():
     with pytest.raises(TypeError, match="Parameter: expected data to be a numpy.ndarray, "
                                         "got list"):
         Parameter([1.0])
+
+
+def test_load_state_dict_accepts_torch_tensors_directly():
+    theirs = torch.nn.Linear(3, 2, dtype=torch.float64)
+    ours = Linear(3, 2, dtype=np.float64, rng=0)
+    ours.load_state_dict(dict(theirs.named_parameters()))  # tensors that require grad
+    assert_close(ours.weight.data, theirs.weight)

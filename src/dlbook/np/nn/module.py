@@ -204,8 +204,8 @@ class Module:
         """Copy arrays into the parameters and buffers with the same names.
 
         Values are copied into the existing arrays, keeping their dtype, so an optimizer
-        holding the parameters sees the new values. Anything ``numpy.asarray`` accepts is a
-        valid value (a CPU torch tensor too). With ``strict=True`` (the default) missing and
+        holding the parameters sees the new values. Any array-like is a valid value, torch
+        tensors (on any device) included. With ``strict=True`` (the default) missing and
         unexpected keys are an error; shapes must always match. Nothing is copied when an
         error is raised.
 
@@ -227,7 +227,10 @@ class Module:
         values = {}
         for name, target in targets.items():
             if name in state_dict:
-                value = np.asarray(state_dict[name])
+                value = state_dict[name]
+                if hasattr(value, "detach"):  # a torch tensor, on any device
+                    value = value.detach().cpu().numpy()
+                value = np.asarray(value)
                 if value.shape != target.shape:
                     raise ValueError(
                         f"{caller}: expected {name} of shape {target.shape}, got {value.shape}"
