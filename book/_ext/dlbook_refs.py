@@ -4,6 +4,7 @@
 readers) as ``dlbook.np.nn.Linear``. Sphinx sometimes writes the defining module's name, for a base
 class under ``:show-inheritance:`` for instance; this extension retries such a reference with the
 defining submodule dropped, so it lands on the documented object instead of being reported missing.
+Private names (a component starting with ``_``) are not documented, and are shown as plain text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ def resolve_public_name(app: Sphinx, env, node: pending_xref, contnode):
     target = node.get("reftarget", "")
     if node.get("refdomain") != "py" or not target.startswith("dlbook."):
         return None
+    if any(part.startswith("_") for part in target.split(".")):
+        # A private helper (a base class such as ``_Loss``): undocumented on purpose, so it is
+        # shown as plain text rather than reported as a broken link.
+        return contnode
     domain = env.get_domain("py")
     for candidate in _public_candidates(target):
         if candidate in domain.objects:

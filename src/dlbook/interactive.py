@@ -2,9 +2,9 @@
 
 A slider in a notebook (``ipywidgets``) needs a running Python kernel to redraw the figure, so
 it is dead on a published page. The trick here is to draw every frame in advance and let the
-browser flip between them: matplotlib's own animation player
-(:meth:`matplotlib.animation.Animation.to_jshtml`) embeds the frames as images and a few lines
-of JavaScript that swap them when its ``<input type="range">`` moves. Nothing is downloaded: the
+browser flip between them: matplotlib's own animation player (the ``to_jshtml`` method of
+:class:`matplotlib.animation.FuncAnimation`) embeds the frames as images and a few lines of
+JavaScript that swap them when its ``<input type="range">`` moves. Nothing is downloaded: the
 player's only external resource (an icon font from a CDN) is removed and its icons are replaced
 by plain characters.
 

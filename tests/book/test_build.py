@@ -49,8 +49,8 @@ def test_no_local_paths_or_stderr_in_pages(built_book):
             break
         if "output stderr" in text:
             problems.append(f"{page.relative_to(built_book)}: a cell wrote to stderr")
-        if "Traceback (most recent call last)" in text:
-            problems.append(f"{page.relative_to(built_book)}: a traceback in the output")
+        if "output traceback" in text or "output error" in text:
+            problems.append(f"{page.relative_to(built_book)}: a cell raised an error")
     assert not problems, "\n".join(problems)
 
 

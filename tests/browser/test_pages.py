@@ -74,13 +74,17 @@ def test_chapters_contain_math_figures_and_code(site, page):
 
 def test_width_slider_changes_the_figure(site, page):
     problems = _visit(page, site + "book/foundations/circles.html")
-    slider_box = page.locator(".dlbook-slider").first
-    assert slider_box.count() == 1, "circles chapter: no .dlbook-slider on the page"
-    slider = slider_box.locator("input[type=range]")
-    image = slider_box.locator("img").first
+    slider_box = page.locator("div.dlbook-slider").first
+    assert slider_box.count() == 1, "circles chapter: no div.dlbook-slider on the page"
+    frames = int(slider_box.get_attribute("data-frames"))
+    assert frames == 6, f"slider: expected one frame per width 1..6, got {frames}"
+    # matplotlib's player sets the range's max once its script has run (a setTimeout).
+    page.wait_for_function(
+        f"document.querySelector('div.dlbook-slider input.anim-slider').max === '{frames - 1}'")
+    slider = slider_box.locator("input.anim-slider")
+    image = slider_box.locator("img.dlbook-slider-frame")
     first = image.get_attribute("src")
-    maximum = int(slider.get_attribute("max"))
-    assert maximum >= 5, f"slider: expected one frame per width 1..6, max is {maximum}"
+    maximum = frames - 1
     seen = {first}
     for value in range(1, maximum + 1):
         slider.fill(str(value))  # sets the value and fires the input event a reader's drag fires

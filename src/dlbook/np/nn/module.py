@@ -24,7 +24,7 @@ class IncompatibleKeys(NamedTuple):
 class Module:
     """Base class of layers and models, with torch's ``nn.Module`` interface.
 
-    A subclass assigns its :class:`Parameter` objects and sub-modules as attributes in
+    A subclass assigns its :class:`~dlbook.np.nn.Parameter` objects and sub-modules as attributes in
     ``__init__`` (they are registered, as in torch) and implements ``forward(x)``, which
     keeps what the backward pass needs, and ``backward(grad_output)``, which returns the
     gradient with respect to the input and *adds* the gradients of its parameters to their

@@ -16,6 +16,9 @@ __all__ = ["Optimizer"]
 class Optimizer:
     """Base class with torch's ``torch.optim.Optimizer`` interface.
 
+    A subclass sets its defaults, validates its hyperparameters in ``_check_group``
+    and implements :meth:`step`.
+
     Parameters
     ----------
     params : iterable of Parameter, or iterable of dict
@@ -27,14 +30,11 @@ class Optimizer:
     Attributes
     ----------
     param_groups : list of dict
-        One dict per group: ``"params"`` (a list of :class:`Parameter`) and the
+        One dict per group: ``"params"`` (a list of :class:`~dlbook.np.nn.Parameter`) and the
         hyperparameters. Changing ``group["lr"]`` changes the next step, as in torch.
     state : dict
         ``state[param]`` is a dict of that parameter's running quantities (a momentum
         buffer, Adam's moments, ...), filled by ``step``.
-
-    A subclass sets its defaults, validates its hyperparameters in :meth:`_check_group`
-    and implements :meth:`step`.
 
     Introduced in :doc:`/book/foundations/training`.
     """
