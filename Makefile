@@ -60,7 +60,7 @@ bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/build_times.py
 
 constraints: $(VENV_STAMP)
-	{ head -n 2 constraints.txt; $(BIN)/pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > constraints.new
+	{ head -n 2 constraints.txt; $(BIN)/pip list --format=freeze --exclude-editable --exclude pip --exclude setuptools --exclude wheel | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > constraints.new
 	mv constraints.new constraints.txt
 
 clean:
