@@ -57,6 +57,9 @@ unit: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/mlp_digits.py
+	$(BIN)/python benchmarks/conv2d.py
+	$(BIN)/python benchmarks/course_cnn.py
+	$(BIN)/python benchmarks/lstm.py
 	$(BIN)/python benchmarks/build_times.py
 
 constraints: $(VENV_STAMP)

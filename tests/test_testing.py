@@ -143,3 +143,10 @@ def test_state_conversion_round_trip():
     assert layer.weight.abs().sum() > 0
     back = numpy_state_to_torch(state)
     assert torch.equal(back["weight"], torch.zeros(2, 3)) and back["bias"].dtype == torch.float32
+
+
+def test_numerical_gradient_reaches_a_non_contiguous_view():
+    weights = np.arange(6, dtype=np.float64).reshape(2, 3)
+    column = weights[:, 0]  # a strided view: a reshape(-1) of it would be a copy
+    grad = numerical_gradient(lambda _: float((weights ** 2).sum()), column)
+    np.testing.assert_allclose(grad, 2 * weights[:, 0], rtol=1e-8)

@@ -139,16 +139,17 @@ def numerical_gradient(
             return float(out)
         return float(np.sum(_to_numpy(out) * grad_output))
 
-    grad = np.zeros_like(x)
-    flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)  # views of x and grad
-    for i in range(flat_x.size):
-        original = flat_x[i]
-        flat_x[i] = original + eps
+    grad = np.zeros(x.shape, dtype=x.dtype)
+    # Index x itself (not a reshaped copy) so the nudges reach f even when x is a
+    # non-contiguous view such as ``weights[:, 0]``.
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + eps
         plus = objective()
-        flat_x[i] = original - eps
+        x[index] = original - eps
         minus = objective()
-        flat_x[i] = original
-        flat_grad[i] = (plus - minus) / (2 * eps)
+        x[index] = original
+        grad[index] = (plus - minus) / (2 * eps)
     return grad
 
 

@@ -4,14 +4,22 @@
 - :func:`load_digits`: scikit-learn's 8 x 8 handwritten digits;
 - :func:`train_val_test_split`: training, validation and test sets;
 - :class:`DataLoader`: mini-batches of NumPy arrays, reshuffled every epoch;
-- :func:`read_idx`, :func:`write_idx`, :func:`load_mnist`: the IDX files MNIST comes in.
+- :func:`read_idx`, :func:`write_idx`, :func:`load_mnist`: the IDX files MNIST comes in;
+- :func:`adding_problem`, :func:`copy_task`: synthetic sequence tasks that need memory;
+- :func:`sliding_windows`, :func:`load_sunspots`, :func:`load_co2`: time-series forecasting;
+- :func:`tokenize`, :class:`Vocabulary`, :func:`pad_sequences`, :func:`text_sentiment`: text.
 """
 
 from dlbook.data.circles import circles
 from dlbook.data.digits import load_digits
 from dlbook.data.idx import load_mnist, read_idx, write_idx
 from dlbook.data.loader import DataLoader
+from dlbook.data.sentiment import text_sentiment
+from dlbook.data.sequences import adding_problem, copy_task
 from dlbook.data.splits import Splits, train_val_test_split
+from dlbook.data.text import Vocabulary, pad_sequences, tokenize
+from dlbook.data.timeseries import load_co2, load_sunspots
+from dlbook.data.windows import sliding_windows
 
 __all__ = [
     "DataLoader",
@@ -22,4 +30,13 @@ __all__ = [
     "read_idx",
     "train_val_test_split",
     "write_idx",
+    "adding_problem",
+    "copy_task",
+    "sliding_windows",
+    "load_sunspots",
+    "load_co2",
+    "tokenize",
+    "Vocabulary",
+    "pad_sequences",
+    "text_sentiment",
 ]

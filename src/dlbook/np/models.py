@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from dlbook._checks import check_float_dtype, check_in, check_positive_int
+from dlbook.np.cnn import course_cnn  # noqa: F401  (Part II, re-exported)
 from dlbook.np.nn import LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
 from dlbook.np.random import resolve_rng
 
-__all__ = ["mlp", "ACTIVATIONS"]
+__all__ = ["mlp", "course_cnn", "ACTIVATIONS"]
 
 #: The activation names :func:`mlp` accepts and the layer each one builds.
 ACTIVATIONS: dict[str, type[Module]] = {

@@ -9,7 +9,16 @@ import torch
 from torch import nn
 
 from dlbook._checks import check_in, check_positive_int
+from dlbook.torch.cnn import CourseCNN, count_parameters  # Part II, re-exported
+from dlbook.torch.landmarks import alexnet, resnet18, resnet50, vgg16
 from dlbook.torch.nn import Linear
+from dlbook.torch.resnet import DenseBlock, ResidualBlock, SmallResNet
+from dlbook.torch.unet import TinyUNet
+
+__all__ = [
+    "MLP", "ACTIVATIONS", "CourseCNN", "count_parameters", "ResidualBlock", "SmallResNet",
+    "DenseBlock", "TinyUNet", "alexnet", "vgg16", "resnet18", "resnet50",
+]
 
 #: Activation names accepted by :class:`MLP`, and the torch module each one builds.
 ACTIVATIONS: dict[str, type[nn.Module]] = {
