@@ -197,8 +197,11 @@ def check_number(
     high: float | None = None,
     low_inclusive: bool = True,
     high_inclusive: bool = True,
+    allow_inf: bool = False,
 ) -> float:
     """Check a finite real number within optional bounds; return it as ``float``.
+
+    ``allow_inf=True`` also accepts ``+inf`` and ``-inf`` (still subject to the bounds).
 
     >>> check_number(-0.1, "lr", caller="SGD", low=0.0)
     Traceback (most recent call last):
@@ -213,7 +216,7 @@ def check_number(
         got = f"{type(value).__name__} {value!r}"
         raise _fail(caller, f"expected {name} to be a real number, got {got}", TypeError)
     value = float(value)
-    if not np.isfinite(value):
+    if np.isnan(value) or (not allow_inf and np.isinf(value)):
         raise _fail(caller, f"expected {name} to be finite, got {value}")
     if low is not None and (value < low or (not low_inclusive and value == low)):
         relation = ">=" if low_inclusive else ">"

@@ -101,3 +101,14 @@ def test_bad_arguments(kwargs, error, message):
 def test_count_parameters_rejects_non_modules():
     with pytest.raises(TypeError, match="count_parameters: expected model to be Module"):
         count_parameters([torch.zeros(3)])
+
+
+def test_course_cnn_slices_into_a_plain_sequential():
+    from dlbook.torch.models import CourseCNN
+
+    net = CourseCNN()
+    features = net[:7]  # the convolutional part, up to Flatten
+    assert isinstance(features, torch.nn.Sequential)
+    assert list(features.state_dict()) == ["0.weight", "0.bias", "3.weight", "3.bias"]
+    x = torch.zeros(2, 1, 8, 8)
+    assert features(x).shape == (2, net.flat_features)

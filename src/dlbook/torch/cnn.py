@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import torch
 from torch import nn
 
@@ -106,6 +108,13 @@ class CourseCNN(nn.Sequential):
         )
         self.image_size = image_size
         self.flat_features = second * side * side
+
+    def __getitem__(self, index: int | slice) -> nn.Module:
+        # nn.Sequential slices by calling type(self)(OrderedDict), which CourseCNN's own
+        # arguments cannot take: a slice is a plain nn.Sequential with the same layer names.
+        if isinstance(index, slice):
+            return nn.Sequential(OrderedDict(list(self._modules.items())[index]))
+        return super().__getitem__(index)
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:

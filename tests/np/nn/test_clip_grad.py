@@ -71,3 +71,14 @@ def test_errors():
     with pytest.raises(TypeError, match="clip_grad_value_: expected each parameter to be "
                                         "Parameter, got ndarray"):
         clip_grad_value_([np.zeros(2)], 1.0)
+
+
+def test_clip_grad_norm_with_infinite_max_norm_only_measures():
+    grad = np.array([3.0, 4.0])
+    param = Parameter(np.zeros(2))
+    param.grad[...] = grad
+    total = clip_grad_norm_([param], max_norm=float("inf"))
+    theirs = torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))
+    theirs.grad = torch.tensor(grad)
+    assert total == pytest.approx(float(torch.nn.utils.clip_grad_norm_([theirs], float("inf"))))
+    np.testing.assert_array_equal(param.grad, grad)

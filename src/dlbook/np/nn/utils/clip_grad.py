@@ -60,7 +60,8 @@ def clip_grad_norm_(
     """
     caller = "clip_grad_norm_"
     params = _as_list(parameters, caller)
-    max_norm = check_number(max_norm, "max_norm", caller=caller, low=0.0)
+    # inf is allowed, as in torch: the call then only measures the total norm
+    max_norm = check_number(max_norm, "max_norm", caller=caller, low=0.0, allow_inf=True)
     if not isinstance(norm_type, (int, float)) or isinstance(norm_type, bool) or norm_type <= 0:
         raise ValueError(f"{caller}: expected norm_type > 0 (a number or inf), got {norm_type!r}")
     if not params:
