@@ -358,3 +358,4 @@ def show_images(
             axis.set_title("\n".join(parts), fontsize=8, color="red" if wrong else "black")
     return fig
 
+from dlbook.viz_trajectories import plot_trajectories  # noqa: E402, F401

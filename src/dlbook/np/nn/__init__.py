@@ -1,6 +1,6 @@
 """Neural-network layers in NumPy with ``torch.nn``'s names, arguments and layouts."""
 
-from dlbook.np.nn import functional, utils
+from dlbook.np.nn import functional, init, penalties, utils
 from dlbook.np.nn.activation import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from dlbook.np.nn.container import Identity, Sequential
 from dlbook.np.nn.conv import Conv2d
@@ -10,7 +10,9 @@ from dlbook.np.nn.flatten import Flatten
 from dlbook.np.nn.linear import Linear
 from dlbook.np.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from dlbook.np.nn.module import IncompatibleKeys, Module
+from dlbook.np.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from dlbook.np.nn.parameter import Parameter
+from dlbook.np.nn.penalties import l1_penalty, l2_penalty
 from dlbook.np.nn.pooling import AvgPool2d, MaxPool2d
 from dlbook.np.nn.rnn import GRU, LSTM, RNN
 from dlbook.np.nn.rnn_base import RNNBase
@@ -49,4 +51,11 @@ __all__ = [
     "LSTMCell",
     "GRUCell",
     "Embedding",
+    "init",
+    "penalties",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "LayerNorm",
+    "l1_penalty",
+    "l2_penalty",
 ]

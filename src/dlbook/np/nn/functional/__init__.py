@@ -18,6 +18,8 @@ from dlbook.np.nn.functional.linear import *  # noqa: F403
 from dlbook.np.nn.functional.linear import __all__ as _linear_all
 from dlbook.np.nn.functional.loss import *  # noqa: F403
 from dlbook.np.nn.functional.loss import __all__ as _loss_all
+from dlbook.np.nn.functional.normalization import *  # noqa: F403
+from dlbook.np.nn.functional.normalization import __all__ as _normalization_all
 from dlbook.np.nn.functional.pooling import *  # noqa: F403
 from dlbook.np.nn.functional.pooling import __all__ as _pooling_all
 from dlbook.np.nn.functional.recurrent import *  # noqa: F403
@@ -26,4 +28,4 @@ from dlbook.np.nn.functional.recurrent_layer import *  # noqa: F403
 from dlbook.np.nn.functional.recurrent_layer import __all__ as _recurrent_layer_all
 
 __all__ = [*_activation_all, *_linear_all, *_loss_all, *_conv_all, *_pooling_all, *_dropout_all,
-           *_embedding_all, *_recurrent_all, *_recurrent_layer_all]
+           *_embedding_all, *_recurrent_all, *_recurrent_layer_all, *_normalization_all]
