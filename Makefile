@@ -61,6 +61,7 @@ bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/course_cnn.py
 	$(BIN)/python benchmarks/lstm.py
 	$(BIN)/python benchmarks/optimizers.py
+	$(BIN)/python benchmarks/batchnorm.py
 	$(BIN)/python benchmarks/build_times.py
 
 constraints: $(VENV_STAMP)

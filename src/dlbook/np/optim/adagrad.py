@@ -53,7 +53,7 @@ class Adagrad(Optimizer):
     >>> for _ in range(2):
     ...     opt.zero_grad(); w.grad += 2 * w.data; opt.step()  # minimise w**2
     >>> np.round(w.data, 4)
-    array([0.1464])
+    array([0.2764])
 
     Introduced in :doc:`/book/optimisation/optimizers`.
     """
