@@ -1,17 +1,34 @@
-"""Classification metrics: accuracy and the confusion matrix."""
+"""Classification metrics (accuracy, the confusion matrix) and the book's rule for comparing
+arms over seeds."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from dlbook._checks import check_int
 
+__all__ = ["accuracy", "confusion_matrix", "compare_seeds", "SeedComparison"]
+
 
 def _as_labels(values: ArrayLike, name: str, where: str) -> np.ndarray:
-    """Integer class labels of shape (N,), from labels or from (N, C) scores (argmax)."""
+    """Integer class labels of shape (N,), from labels or from (N, C) scores (argmax).
+
+    A single column of scores is refused: its argmax is always 0, so a regression target or a
+    one-logit binary output would silently score as if every prediction were right.
+    """
     array = np.asarray(values)
     if array.ndim == 2:
+        if array.shape[1] < 2:
+            raise ValueError(
+                f"{where}: expected {name} of shape (N,) labels or (N, C) scores with C >= 2, "
+                f"got {array.shape}: the argmax of a single column is always 0 (for one "
+                f"binary score, threshold it first, e.g. (p > 0.5); for regression targets "
+                f"accuracy has no meaning)"
+            )
         array = array.argmax(axis=1)  # (N,) scores or probabilities -> predicted class
     if array.ndim != 1:
         raise ValueError(
@@ -21,7 +38,11 @@ def _as_labels(values: ArrayLike, name: str, where: str) -> np.ndarray:
         return array.astype(np.int64)
     if array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
-            raise ValueError(f"{where}: expected integer class labels in {name}, got {array[:5]}")
+            bad = array[~(np.isfinite(array) & (array == np.round(array)))]
+            raise ValueError(
+                f"{where}: expected integer class labels in {name}, got non-integer values "
+                f"such as {bad[:3].tolist()} (regression targets have no accuracy)"
+            )
         return array.astype(np.int64)
     if array.dtype.kind not in "iu":
         raise TypeError(
@@ -49,10 +70,17 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     Parameters
     ----------
     y_true
-        True class labels, shape (N,).
+        True class labels, shape (N,): integers, or floats with whole values (one-hot or
+        probability rows of shape (N, C) are reduced to their argmax too).
     y_pred
-        Predicted labels, shape (N,), or class scores/probabilities of shape (N, C), in which
-        case the predicted class is the argmax of each row.
+        Predicted labels, shape (N,), or class scores/probabilities of shape (N, C) with
+        C >= 2, in which case the predicted class is the argmax of each row.
+
+    Raises
+    ------
+    ValueError
+        For non-integer labels (regression targets or outputs) and for single-column score
+        arrays (N, 1), whose argmax would always be 0 and make any accuracy 1.0 or meaningless.
 
     Returns
     -------
@@ -65,6 +93,10 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     0.75
     >>> accuracy([1, 0], [[0.2, 0.8], [0.9, 0.1]])
     1.0
+    >>> accuracy([[0.5], [1.5]], [[0.4], [1.6]])  # regression: refused, not 1.0
+    Traceback (most recent call last):
+        ...
+    ValueError: accuracy: expected y_true of shape (N,) labels or (N, C) scores with C >= 2, ...
 
     Introduced in :doc:`/book/foundations/training`.
     """
@@ -123,3 +155,87 @@ def confusion_matrix(
     flat = true * num_classes + pred  # (N,) one cell index per sample
     counts = np.bincount(flat, minlength=num_classes * num_classes)
     return counts.reshape(num_classes, num_classes).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class SeedComparison:
+    """The result of :func:`compare_seeds`: two arms' per-seed scores and the book's verdict."""
+
+    mean_a: float
+    mean_b: float
+    range_a: tuple[float, float]
+    range_b: tuple[float, float]
+    significant: bool
+    higher: str | None
+    false_alarm_rate: float
+
+    @property
+    def difference(self) -> float:
+        """``mean_b - mean_a``."""
+        return self.mean_b - self.mean_a
+
+
+def compare_seeds(scores_a: ArrayLike, scores_b: ArrayLike) -> SeedComparison:
+    """The book's one rule for comparing two arms run over several seeds.
+
+    A difference *counts* only when the arms' per-seed ranges do not overlap: every seed of one
+    arm scores higher than every seed of the other. Otherwise the result is reported as null,
+    whatever the means say. The rule is deliberately simple and strict. If the two arms were
+    really the same (so that all ``n + m`` scores are exchangeable), the chance that the ``n``
+    scores of one arm all land above the ``m`` of the other, in either direction, is
+    ``2 / C(n + m, n)``: 10% for 3 seeds against 3, 2.9% for 4 against 4, 0.8% for 5 against 5.
+    This is the exact null distribution of the Mann-Whitney U statistic at its extremes; the rule
+    is a two-sided rank test at that level. Ties across arms never count as a difference.
+
+    Parameters
+    ----------
+    scores_a, scores_b
+        One score per seed for each arm (for example test accuracies), at least two each.
+
+    Returns
+    -------
+    SeedComparison
+        The means, the ``(min, max)`` range of each arm, ``significant`` (the ranges are
+        disjoint), ``higher`` (``"a"``, ``"b"`` or ``None`` when not significant),
+        ``difference`` (``mean_b - mean_a``) and ``false_alarm_rate`` (``2 / C(n + m, n)``).
+
+    Examples
+    --------
+    >>> result = compare_seeds([0.90, 0.91, 0.92], [0.95, 0.96, 0.94])
+    >>> result.significant, result.higher, round(result.difference, 3)
+    (True, 'b', 0.04)
+    >>> compare_seeds([0.90, 0.93, 0.92], [0.95, 0.91, 0.94]).significant
+    False
+    >>> round(compare_seeds([1, 2, 3], [4, 5, 6]).false_alarm_rate, 3)
+    0.1
+
+    Introduced in :doc:`/book/optimisation/regularisation`.
+    """
+    arms = []
+    for name, scores in (("scores_a", scores_a), ("scores_b", scores_b)):
+        array = np.asarray(scores, dtype=float)
+        if array.ndim != 1 or array.size < 2:
+            raise ValueError(
+                f"compare_seeds: expected {name} as one score per seed, at least 2, got shape "
+                f"{array.shape}"
+            )
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"compare_seeds: expected finite scores in {name}, got {array}")
+        arms.append(array)
+    a, b = arms
+    if a.min() > b.max():
+        higher = "a"
+    elif b.min() > a.max():
+        higher = "b"
+    else:
+        higher = None
+    false_alarm = 2.0 / math.comb(a.size + b.size, a.size)
+    return SeedComparison(
+        mean_a=float(a.mean()),
+        mean_b=float(b.mean()),
+        range_a=(float(a.min()), float(a.max())),
+        range_b=(float(b.min()), float(b.max())),
+        significant=higher is not None,
+        higher=higher,
+        false_alarm_rate=false_alarm,
+    )
