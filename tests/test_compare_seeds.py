@@ -36,7 +36,8 @@ def test_rule_is_symmetric_and_matches_ranges(a, b):
     ("a", "b", "message"),
     [
         ([1.0], [1.0, 2.0], r"scores_a as one score per seed, at least 2, got shape \(1,\)"),
-        ([1.0, 2.0], [[1.0, 2.0]], r"scores_b as one score per seed, at least 2, got shape \(1, 2\)"),
+        ([1.0, 2.0], [[1.0, 2.0]], r"scores_b as one score per seed, at least 2, got shape "
+                                   r"\(1, 2\)"),
         ([1.0, float("nan")], [1.0, 2.0], r"expected finite scores in scores_a"),
     ],
 )

@@ -21,6 +21,7 @@ ValueError: Linear: expected input of shape (N, 3), got (8, 4)
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,7 +33,7 @@ _KINDS = {"float": "f", "int": "iu", "bool": "b", "number": "iuf"}
 __all__ = [
     "check_array", "check_shape", "check_same_shape", "check_labels", "check_int",
     "check_positive_int", "check_number", "check_probability", "check_in", "check_type",
-    "check_float_dtype", "format_shape",
+    "check_float_dtype", "format_shape", "format_type", "type_name",
 ]
 
 
@@ -46,6 +47,43 @@ def format_shape(shape: Iterable[Any]) -> str:
     if len(parts) == 1:
         return f"({parts[0]},)"
     return "(" + ", ".join(parts) + ")"
+
+
+def format_type(cls: type) -> str:
+    """A class's name as a reader would import it, so that two classes never read the same.
+
+    Built-in types keep their bare name (``list``, ``int``, ``NoneType``); any other class is
+    qualified by the shortest public module (among those already imported) that exports it,
+    so a torch ``Parameter`` reads ``torch.nn.Parameter`` and the NumPy side's reads
+    ``dlbook.np.nn.Parameter``.
+
+    >>> format_type(list), format_type(np.ndarray), format_type(np.random.Generator)
+    ('list', 'numpy.ndarray', 'numpy.random.Generator')
+    """
+    module = getattr(cls, "__module__", None) or ""
+    qualname = getattr(cls, "__qualname__", None) or getattr(cls, "__name__", repr(cls))
+    if module in ("builtins", "__main__"):
+        return qualname
+    if not module:
+        return qualname
+    if "." not in qualname:  # a top-level class may be re-exported by a parent package
+        parts = module.split(".")
+        for end in range(1, len(parts)):
+            if parts[end - 1].startswith("_"):
+                break
+            parent = sys.modules.get(".".join(parts[:end]))
+            if parent is not None and getattr(parent, qualname, None) is cls:
+                return f"{'.'.join(parts[:end])}.{qualname}"
+    return f"{module}.{qualname}"
+
+
+def type_name(value: Any) -> str:
+    """The name of ``value``'s type, as :func:`format_type` writes it.
+
+    >>> type_name([1.0]), type_name(np.float32(1)), type_name(None)
+    ('list', 'numpy.float32', 'NoneType')
+    """
+    return format_type(type(value))
 
 
 def _fail(caller: str, message: str, error: type[Exception] = ValueError) -> Exception:
@@ -106,8 +144,8 @@ def check_array(
     ValueError: Linear: expected input with 2 dimensions, got 1 (shape (3,))
     """
     if not isinstance(x, np.ndarray):
-        got = type(x).__name__
-        raise _fail(caller, f"expected {name} to be a numpy.ndarray, got {got}", TypeError)
+        raise _fail(caller, f"expected {name} to be a numpy.ndarray, got {type_name(x)}",
+                    TypeError)
     if kind is not None:
         if kind not in _KINDS:
             raise ValueError(f"check_array: unknown kind {kind!r}; use one of {sorted(_KINDS)}")
@@ -166,7 +204,7 @@ def check_int(value: Any, name: str, *, caller: str, minimum: int | None = None)
     ValueError: fit: expected epochs >= 0, got -1
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        got = f"{type(value).__name__} {value!r}"
+        got = f"{type_name(value)} {value!r}"
         raise _fail(caller, f"expected {name} to be an int, got {got}", TypeError)
     if minimum is not None and value < minimum:
         raise _fail(caller, f"expected {name} >= {minimum}, got {value}")
@@ -213,7 +251,7 @@ def check_number(
     ValueError: SGD: expected momentum < 1.0, got 1.0
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        got = f"{type(value).__name__} {value!r}"
+        got = f"{type_name(value)} {value!r}"
         raise _fail(caller, f"expected {name} to be a real number, got {got}", TypeError)
     value = float(value)
     if np.isnan(value) or (not allow_inf and np.isinf(value)):
@@ -260,15 +298,18 @@ def check_in(value: Any, name: str, allowed: Iterable[Any], *, caller: str) -> A
 def check_type(value: Any, name: str, types: type | tuple[type, ...], *, caller: str) -> Any:
     """Check ``isinstance(value, types)``; return ``value``.
 
+    Both classes are written in full (:func:`format_type`), so a torch ``Parameter`` given
+    where a :class:`dlbook.np.nn.Parameter` is expected reads as what it is.
+
     >>> check_type(3, "rng", np.random.Generator, caller="Linear")
     Traceback (most recent call last):
         ...
-    TypeError: Linear: expected rng to be Generator, got int
+    TypeError: Linear: expected rng to be numpy.random.Generator, got int
     """
     if not isinstance(value, types):
-        wanted = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
-        got = type(value).__name__
-        raise _fail(caller, f"expected {name} to be {wanted}, got {got}", TypeError)
+        wanted = " or ".join(format_type(t)
+                             for t in (types if isinstance(types, tuple) else (types,)))
+        raise _fail(caller, f"expected {name} to be {wanted}, got {type_name(value)}", TypeError)
     return value
 
 

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from dlbook._checks import type_name
+from dlbook.metrics import accuracy
 
 _MODES = ("min", "max")
 
 #: Short names under which a metric function's values are recorded (``train_acc``, ...).
 SHORT_NAMES = {"accuracy": "acc"}
+
+#: Metrics that compare class labels: they need integer (or class-probability) targets.
+CLASSIFICATION_METRICS = ("accuracy",)
+
+
+class _NotGiven:
+    """The default of the older keyword ``metric=``: it was not passed."""
+
+    def __repr__(self) -> str:
+        return "(not given)"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+#: What the training loops record when ``metrics=`` is not given: accuracy (classification).
+DEFAULT_METRICS = (accuracy,)
 
 
 def metric_name(metric: Callable[..., float]) -> str:
@@ -20,6 +40,70 @@ def metric_name(metric: Callable[..., float]) -> str:
     """
     name = getattr(metric, "__name__", type(metric).__name__)
     return SHORT_NAMES.get(name, name)
+
+
+def resolve_metrics(metrics: Any, metric: Any = NOT_GIVEN, *, caller: str) -> tuple:
+    """The metric functions a training loop records, from its ``metrics=`` argument.
+
+    ``metrics`` is one function ``f(y_true, outputs) -> float``, a sequence of them, or
+    ``None`` (the loss only, for regression); the training loops' default is
+    :data:`DEFAULT_METRICS`. ``metric`` is the older, singular spelling of the same argument;
+    passing both is an error.
+
+    >>> [metric_name(m) for m in resolve_metrics(DEFAULT_METRICS, caller="fit")]
+    ['acc']
+    >>> resolve_metrics(None, caller="fit"), resolve_metrics(DEFAULT_METRICS, None, caller="fit")
+    ((), ())
+    >>> resolve_metrics((accuracy,), None, caller="fit")
+    Traceback (most recent call last):
+        ...
+    TypeError: fit: pass metrics= or its older spelling metric=, not both
+    """
+    if metric is not NOT_GIVEN:
+        if metrics is not DEFAULT_METRICS:
+            raise TypeError(f"{caller}: pass metrics= or its older spelling metric=, not both")
+        metrics = metric
+    if metrics is None:
+        return ()
+    if callable(metrics):
+        metrics = (metrics,)
+    if isinstance(metrics, (str, bytes)) or not isinstance(metrics, Iterable):
+        raise TypeError(f"{caller}: expected metrics to be a metric function "
+                        f"f(y_true, outputs), a sequence of them or None, got "
+                        f"{type_name(metrics)}")
+    metrics = tuple(metrics)
+    for item in metrics:
+        if not callable(item):
+            raise TypeError(f"{caller}: expected every metric to be a function "
+                            f"f(y_true, outputs), got {type_name(item)}")
+    names = [metric_name(m) for m in metrics]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{caller}: expected metrics with distinct names, got {names}")
+    return metrics
+
+
+def check_metric_targets(metrics: Sequence[Callable[..., float]], is_float: bool,
+                         shape: tuple[int, ...], dtype: Any, *, caller: str) -> None:
+    """Refuse floating-point targets when a classification metric (accuracy) is asked for.
+
+    Class-probability targets of shape ``(N, C)`` with ``C >= 2`` are allowed (their argmax is
+    the class); any other float target is a regression target, whose "accuracy" would be
+    meaningless (the argmax of one column is always 0, so it would read 1.0).
+
+    >>> check_metric_targets((accuracy,), True, (16, 1), "float64", caller="fit")
+    Traceback (most recent call last):
+        ...
+    ValueError: fit: accuracy needs integer class labels as targets, got float64 targets of ...
+    """
+    if not is_float or (len(shape) == 2 and shape[1] >= 2):
+        return
+    for metric in metrics:
+        name = getattr(metric, "__name__", "")
+        if name in CLASSIFICATION_METRICS:
+            raise ValueError(
+                f"{caller}: {name} needs integer class labels as targets, got {dtype} targets "
+                f"of shape {tuple(shape)}; for regression pass metrics=None (the loss only)"
+            )
 
 
 class History:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from dlbook._checks import check_in, check_int, check_number
+from dlbook._checks import check_in, check_int, check_number, type_name
 
 __all__ = ["figure_slider"]
 
@@ -73,7 +73,7 @@ def _check_values(values: Any) -> list[Any]:
     if not (is_sequence or is_vector):
         raise TypeError(
             "figure_slider: expected values to be a sequence (list, tuple, range or 1-D "
-            f"array), got {type(values).__name__}"
+            f"array), got {type_name(values)}"
         )
     frames = list(values)
     if len(frames) == 0:
@@ -211,11 +211,11 @@ def figure_slider(
     if not callable(draw_frame):
         raise TypeError(
             f"figure_slider: expected draw_frame to be callable as draw_frame(fig, value), got "
-            f"{type(draw_frame).__name__}"
+            f"{type_name(draw_frame)}"
         )
     frames = _check_values(values)
     if not isinstance(label, str):
-        raise TypeError(f"figure_slider: expected label to be a str, got {type(label).__name__}")
+        raise TypeError(f"figure_slider: expected label to be a str, got {type_name(label)}")
     if not label.strip():
         raise ValueError("figure_slider: expected a non-empty label, got an empty string")
     width, height = _check_figsize(figsize)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_int, check_number
+from dlbook._checks import check_array, check_int, check_number, type_name
 from dlbook.np.nn.parameter import Parameter
 
 __all__ = ["Surface", "Rosenbrock", "Ravine", "Beale", "descend"]
@@ -188,7 +188,7 @@ def descend(
     Introduced in :doc:`/book/optimisation/optimizers`.
     """
     if not isinstance(surface, Surface):
-        raise TypeError(f"descend: expected surface to be a Surface, got {type(surface).__name__}")
+        raise TypeError(f"descend: expected surface to be a Surface, got {type_name(surface)}")
     start = check_array(np.asarray(start, dtype=np.float64), "start", caller="descend",
                         shape=(2,))
     steps = check_int(steps, "steps", caller="descend", minimum=0)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_number, check_positive_int
+from dlbook._checks import check_array, check_number, check_positive_int, type_name
 
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -84,7 +84,7 @@ def _predict_classes(model: Any, points: np.ndarray) -> np.ndarray:
     else:
         raise TypeError(
             "plot_decision_boundary: expected a function of an (M, 2) array or an object with "
-            f"predict_proba, got {type(model).__name__}"
+            f"predict_proba, got {type_name(model)}"
         )
     if hasattr(out, "detach"):  # a torch tensor
         out = out.detach().cpu().numpy()
@@ -192,7 +192,7 @@ def plot_training_curves(
     columns = history.as_dict() if hasattr(history, "as_dict") else history
     if not isinstance(columns, Mapping):
         raise TypeError(f"{caller}: expected a History or a dict of lists, got "
-                        f"{type(history).__name__}")
+                        f"{type_name(history)}")
     if isinstance(metrics, str):
         metrics = (metrics,)
     if len(metrics) == 0:

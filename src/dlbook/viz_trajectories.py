@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_positive_int
+from dlbook._checks import check_array, check_positive_int, type_name
 
 __all__ = ["plot_trajectories"]
 
@@ -75,7 +75,7 @@ def plot_trajectories(
     (x_low, x_high), (y_low, y_high) = bounds
     if not isinstance(paths, Mapping):
         raise TypeError(f"{caller}: expected paths to be a dict {{name: (T, 2) array}}, "
-                        f"got {type(paths).__name__}")
+                        f"got {type_name(paths)}")
     for name, path in paths.items():
         check_array(path, f"paths[{name!r}]", caller=caller, kind="number", shape=("T", 2))
     xs = np.linspace(x_low, x_high, grid_size)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlbook._checks import check_array, check_type
+from dlbook._checks import check_array, check_type, type_name
 
 
 class Splits(NamedTuple):
@@ -28,7 +28,7 @@ def _count(size: float, name: str, n_samples: int) -> int:
     if isinstance(size, bool) or not isinstance(size, numbers.Real):
         raise TypeError(
             f"{caller}: expected {name} to be a fraction in (0, 1) or a number of samples, "
-            f"got {type(size).__name__} {size!r}"
+            f"got {type_name(size)} {size!r}"
         )
     if isinstance(size, numbers.Integral):
         if not 1 <= size < n_samples:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_float_dtype, check_in, check_positive_int
+from dlbook._checks import check_float_dtype, check_in, check_positive_int, type_name
 from dlbook.np.cnn import course_cnn  # noqa: F401  (Part II, re-exported)
 from dlbook.np.nn import LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
 from dlbook.np.random import resolve_rng
@@ -76,7 +76,7 @@ def mlp(
     out_features = check_positive_int(out_features, "out_features", caller="mlp")
     if isinstance(hidden_sizes, (str, bytes)) or not isinstance(hidden_sizes, Sequence):
         raise TypeError(f"mlp: expected hidden_sizes to be a sequence of ints, "
-                        f"got {type(hidden_sizes).__name__}")
+                        f"got {type_name(hidden_sizes)}")
     hidden = [check_positive_int(h, "every hidden size", caller="mlp") for h in hidden_sizes]
     check_in(activation, "activation", ACTIVATIONS, caller="mlp")
     dtype = check_float_dtype(dtype, caller="mlp")

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from dlbook._checks import type_name
+
 __all__ = ["manual_seed", "get_rng", "resolve_rng"]
 
 # One generator object for the whole process: manual_seed resets its state in place, so a
@@ -87,5 +89,5 @@ def resolve_rng(rng: Any, *, caller: str) -> np.random.Generator:
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{caller}: expected rng to be None, an int seed or a numpy.random.Generator, "
-        f"got {type(rng).__name__}"
+        f"got {type_name(rng)}"
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_int, check_positive_int
+from dlbook._checks import check_array, check_int, check_positive_int, type_name
 from dlbook._progress import progress_bar
 from dlbook.history import History, metric_name
 from dlbook.metrics import accuracy
@@ -40,7 +40,7 @@ def _check_parts(caller: str, **parts: Any) -> None:
         if missing:
             raise TypeError(
                 f"{caller}: expected {name} with methods {', '.join(methods)}; "
-                f"{type(value).__name__} lacks {', '.join(missing)}"
+                f"{type_name(value)} lacks {', '.join(missing)}"
             )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from dlbook._checks import check_int, check_positive_int
+from dlbook._checks import check_int, check_positive_int, type_name
 from dlbook._progress import progress_bar
 from dlbook.history import History, metric_name
 from dlbook.metrics import accuracy
@@ -56,14 +56,14 @@ def _to_device(value: Any, device: torch.device, float_dtype: torch.dtype) -> to
     if isinstance(value, torch.Tensor):
         return value.to(device, non_blocking=True)
     raise TypeError(
-        f"fit: expected batches of numpy arrays or torch tensors, got {type(value).__name__}"
+        f"fit: expected batches of numpy arrays or torch tensors, got {type_name(value)}"
     )
 
 
 def _check_model(model: Any, caller: str) -> None:
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"{caller}: expected model to be a torch.nn.Module, got "
-                        f"{type(model).__name__}")
+                        f"{type_name(model)}")
 
 
 def _as_batches(X: Any, batch_size: int) -> Iterable[Any]:
@@ -226,7 +226,7 @@ def fit(
     _check_model(model, caller)
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
         raise TypeError(f"{caller}: expected an optimizer with step and zero_grad, got "
-                        f"{type(optimizer).__name__}")
+                        f"{type_name(optimizer)}")
     epochs = check_int(epochs, "epochs", caller=caller, minimum=1)
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
     if device is not None:
@@ -242,7 +242,7 @@ def fit(
         for batch in train_loader:
             if not isinstance(batch, (tuple, list)) or len(batch) != 2:
                 raise TypeError(f"{caller}: expected train_loader to yield (xb, yb) pairs, got "
-                                f"{type(batch).__name__}")
+                                f"{type_name(batch)}")
             xb = _to_device(batch[0], target, float_dtype)
             yb = _to_device(batch[1], target, float_dtype)
             optimizer.zero_grad()

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np.nn import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from dlbook.np.nn import functional as F
 from dlbook.testing import assert_close, gradcheck_module
 
 SETTINGS = settings(max_examples=25, deadline=None)
@@ -104,13 +105,14 @@ def test_no_parameters():
         assert list(make_ours().parameters()) == []
 
 
-def test_bad_input():
-    with pytest.raises(TypeError, match="relu_forward: expected x with a floating-point dtype, "
+def test_bad_input_names_the_layer_the_reader_used():
+    with pytest.raises(TypeError, match="ReLU: expected input with a floating-point dtype, "
                                         "got int64"):
         ReLU()(np.arange(3))
-    with pytest.raises(TypeError, match="sigmoid_forward: expected x to be a numpy.ndarray"):
+    with pytest.raises(TypeError, match="Sigmoid: expected input to be a numpy.ndarray, "
+                                        "got list"):
         Sigmoid()([0.0])
-    with pytest.raises(ValueError, match=r"softmax_forward: expected dim in \[-2, 1\] for x of "
+    with pytest.raises(ValueError, match=r"Softmax: expected dim in \[-2, 1\] for x of "
                                          r"shape \(2, 3\), got 2"):
         Softmax(dim=2)(np.zeros((2, 3)))
     with pytest.raises(TypeError, match="Softmax: expected dim to be an int, got NoneType"):
@@ -121,6 +123,67 @@ def test_bad_input():
     with pytest.raises(RuntimeError, match="Tanh: backward called before forward"):
         tanh.backward(np.zeros(2))
     tanh(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"tanh_backward: expected grad_output of shape \(2, 3\)"
-                                         r" \(the shape of the forward output\), got \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"Tanh: expected grad_output of shape \(2, 3\) \(the "
+                                         r"shape of the forward output\), got \(3, 2\)"):
         tanh.backward(np.zeros((3, 2)))
+    with pytest.raises(TypeError, match="Tanh: expected grad_output to be a numpy.ndarray"):
+        tanh.backward([[0.0] * 3] * 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [(lambda x: F.relu(x), "relu"), (lambda x: F.leaky_relu(x, 0.1), "leaky_relu"),
+     (lambda x: F.sigmoid(x), "sigmoid"), (lambda x: F.tanh(x), "tanh"),
+     (lambda x: F.softmax(x), "softmax"), (lambda x: F.log_softmax(x), "log_softmax"),
+     (lambda x: F.relu_forward(x), "relu_forward")],
+)
+def test_functions_name_themselves(call, name):
+    with pytest.raises(TypeError, match=f"^{name}: expected x with a floating-point dtype, "
+                                        f"got int64"):
+        call(np.arange(3))
+
+
+# A NaN in the first row only: element-wise layers must keep it there, softmax along the
+# last dimension spreads it over that row (as torch does), and never beyond it.
+NAN_INPUT = np.array([[np.nan, -1.5, 0.0, 2.0], [0.5, -0.25, 0.0, 3.0]])
+
+
+def _nan_parity(ours_forward, ours_backward, theirs, x: np.ndarray) -> None:
+    grad_output = np.random.default_rng(0).standard_normal(x.shape)
+    out = ours_forward(x)
+    grad = ours_backward(grad_output)
+    x_torch = torch.tensor(x, requires_grad=True)
+    out_torch = theirs(x_torch)
+    out_torch.backward(torch.tensor(grad_output))
+    for what, mine, reference in (("output", out, out_torch.detach()),
+                                  ("gradient", grad, x_torch.grad)):
+        torch.testing.assert_close(torch.from_numpy(np.asarray(mine)), reference, rtol=1e-12,
+                                   atol=0.0, equal_nan=True, msg=lambda m, w=what: f"{w}: {m}")
+    assert np.isnan(out).any()  # the NaN was not silently replaced by a number
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_nan_propagates_as_in_torch(name):
+    make_ours, make_theirs, _ = LAYERS[name]
+    ours = make_ours()
+    _nan_parity(ours, ours.backward, make_theirs(), NAN_INPUT)
+
+
+def test_relu_keeps_nan_and_passes_its_gradient_as_torch():
+    relu = ReLU()
+    out = relu(np.array([np.nan, -1.0, 0.0, 2.0]))
+    assert np.isnan(out[0]) and out[1:].tolist() == [0.0, 0.0, 2.0]
+    # torch zeroes the gradient only where x <= 0, which NaN is not
+    assert relu.backward(np.full(4, 3.0)).tolist() == [3.0, 0.0, 0.0, 3.0]
+
+
+@pytest.mark.parametrize("dim", [0, -1])
+def test_log_softmax_nan_matches_torch(dim):
+    cache = {}
+
+    def forward(x):
+        out, cache["cache"] = F.log_softmax_forward(x, dim)
+        return out
+
+    _nan_parity(forward, lambda g: F.log_softmax_backward(g, cache["cache"]),
+                lambda t: torch.log_softmax(t, dim), NAN_INPUT)

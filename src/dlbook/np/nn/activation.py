@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_number
+from dlbook._checks import check_array, check_number, type_name
 from dlbook.np.nn.functional import activation as F
 from dlbook.np.nn.module import Module
 
@@ -12,11 +12,16 @@ __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax"]
 
 
 class _Activation(Module):
-    """Keeps the cache of the functional forward until ``backward``."""
+    """Keeps the cache of the functional forward until ``backward``.
+
+    The module checks its arguments itself, so that a message names the layer the reader
+    used (``ReLU: ...``), not the functional core underneath.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._cache = None
+        self._shape: tuple[int, ...] | None = None
 
     def _forward(self, x: np.ndarray) -> tuple:
         raise NotImplementedError
@@ -24,16 +29,21 @@ class _Activation(Module):
     def _backward(self, grad_output: np.ndarray, cache: object) -> np.ndarray:
         raise NotImplementedError
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        out, self._cache = self._forward(x)
+    def forward(self, input: np.ndarray) -> np.ndarray:
+        check_array(input, "input", caller=type(self).__name__, kind="float")
+        out, self._cache = self._forward(input)
+        self._shape = out.shape
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        return self._backward(grad_output, self._require_cache(self._cache))
+        cache = self._require_cache(self._cache)
+        check_array(grad_output, "grad_output", caller=type(self).__name__, shape=self._shape,
+                    hint="the shape of the forward output")
+        return self._backward(grad_output, cache)
 
 
 class ReLU(_Activation):
-    """``max(x, 0)`` element-wise, as ``torch.nn.ReLU`` (derivative 0 at 0).
+    """``max(x, 0)`` element-wise, as ``torch.nn.ReLU`` (derivative 0 at 0, NaN kept as NaN).
 
     >>> ReLU()(np.array([-1.0, 0.5]))
     array([0. , 0.5])
@@ -117,10 +127,11 @@ class Softmax(_Activation):
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-            raise TypeError(f"Softmax: expected dim to be an int, got {type(dim).__name__}")
+            raise TypeError(f"Softmax: expected dim to be an int, got {type_name(dim)}")
         self.dim = int(dim)
 
     def _forward(self, x):
+        F._check_dim(x, self.dim, "Softmax")
         return F.softmax_forward(x, self.dim)
 
     def _backward(self, grad_output, cache):

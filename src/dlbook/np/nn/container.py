@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from dlbook._checks import type_name
 from dlbook.np.nn.module import Module
 
 __all__ = ["Sequential", "Identity"]
@@ -42,7 +43,7 @@ class Sequential(Module):
     def append(self, module: Module) -> Sequential:
         """Add ``module`` at the end."""
         if not isinstance(module, Module):
-            raise TypeError(f"Sequential: expected a Module, got {type(module).__name__}")
+            raise TypeError(f"Sequential: expected a Module, got {type_name(module)}")
         self._modules[str(len(self._modules))] = module
         return self
 
@@ -58,7 +59,7 @@ class Sequential(Module):
             return Sequential(*modules[index])
         if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
             raise TypeError(f"Sequential: expected an int or slice index, "
-                            f"got {type(index).__name__}")
+                            f"got {type_name(index)}")
         if not -len(modules) <= index < len(modules):
             raise IndexError(f"Sequential: index {index} is out of range for {len(modules)} "
                              f"modules")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_in, check_number
+from dlbook._checks import check_in, check_number, type_name
 from dlbook.np.nn.parameter import Parameter
 from dlbook.np.random import resolve_rng
 
@@ -42,8 +42,8 @@ _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
 def _array(tensor: Any, caller: str) -> np.ndarray:
     data = tensor.data if isinstance(tensor, Parameter) else tensor
     if not isinstance(data, np.ndarray):
-        raise TypeError(f"{caller}: expected a Parameter or numpy.ndarray, "
-                        f"got {type(tensor).__name__}")
+        raise TypeError(f"{caller}: expected a dlbook.np.nn.Parameter or numpy.ndarray, "
+                        f"got {type_name(tensor)}")
     if data.dtype.kind != "f":
         raise TypeError(f"{caller}: expected a floating-point array, got dtype {data.dtype}")
     return data

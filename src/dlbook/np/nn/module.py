@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from dlbook._checks import check_float_dtype, check_type
+from dlbook._checks import check_float_dtype, check_type, type_name
 from dlbook.np.nn.parameter import Parameter
 
 __all__ = ["Module", "Sequential", "Identity", "IncompatibleKeys"]
@@ -102,7 +102,7 @@ class Module:
         if not _is_buffer(value):
             raise TypeError(
                 f"{type(self).__name__}.register_buffer: expected {name} to be a "
-                f"numpy.ndarray or None, got {type(value).__name__}"
+                f"numpy.ndarray or None, got {type_name(value)}"
             )
         self.__dict__.pop(name, None)
         self._buffers[name] = value

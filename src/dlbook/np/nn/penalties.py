@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from dlbook._checks import check_number
+from dlbook._checks import check_number, type_name
 from dlbook.np.nn.parameter import Parameter
 
 __all__ = ["l1_penalty", "l2_penalty"]
@@ -16,8 +16,8 @@ def _parameters(parameters: Iterable[Parameter] | Parameter, caller: str) -> lis
     params = [parameters] if isinstance(parameters, Parameter) else list(parameters)
     for param in params:
         if not isinstance(param, Parameter):
-            raise TypeError(f"{caller}: expected an iterable of Parameter, "
-                            f"got an element of type {type(param).__name__}")
+            raise TypeError(f"{caller}: expected an iterable of dlbook.np.nn.Parameter, "
+                            f"got an element of type {type_name(param)}")
     return params
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_in
+from dlbook._checks import check_in, type_name
 from dlbook.np.nn.rnn_base import RNNBase
 
 __all__ = ["RNN", "LSTM", "GRU"]
@@ -176,7 +176,7 @@ class LSTM(RNNBase):
         """Return ``output, (h_n, c_n)``; ``hx`` is ``(h_0, c_0)`` or ``None`` for zeros."""
         if hx is not None and (not isinstance(hx, tuple) or len(hx) != 2):
             raise TypeError(f"LSTM: expected hx to be a tuple (h_0, c_0), got "
-                            f"{type(hx).__name__}")
+                            f"{type_name(hx)}")
         output, (h_n, c_n) = self._run(input, hx, lengths)
         return output, (h_n, c_n)
 

@@ -14,7 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_float_dtype, check_in, check_positive_int, check_type
+from dlbook._checks import (
+    check_array,
+    check_float_dtype,
+    check_in,
+    check_positive_int,
+    check_type,
+    type_name,
+)
 from dlbook.np.nn.functional.recurrent import (
     MODES,
     gru_cell_backward,
@@ -219,7 +226,7 @@ class LSTMCell(RNNCellBase):
         """Return ``(h', c')`` (``hx=None`` means zeros)."""
         if hx is not None and (not isinstance(hx, tuple) or len(hx) != 2):
             raise TypeError(f"LSTMCell: expected hx to be a tuple (h, c), got "
-                            f"{type(hx).__name__}")
+                            f"{type_name(hx)}")
         x, (h, c), weights = self._prepare(input, hx)
         (h_next, c_next), self._cache = lstm_cell_forward(x, h, c, *weights)
         return self._squeeze(h_next), self._squeeze(c_next)

@@ -12,7 +12,7 @@ import copy
 import math
 from typing import Any
 
-from dlbook._checks import check_in, check_int, check_number
+from dlbook._checks import check_in, check_int, check_number, type_name
 from dlbook.np.optim.optimizer import Optimizer
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
 def _check_optimizer(optimizer: Any, caller: str) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{caller}: expected a dlbook.np.optim Optimizer, "
-                        f"got {type(optimizer).__name__}")
+                        f"got {type_name(optimizer)}")
 
 
 class LRScheduler:

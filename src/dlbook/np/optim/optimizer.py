@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from dlbook._checks import type_name
 from dlbook.np.nn.parameter import Parameter
 
 __all__ = ["Optimizer"]
@@ -43,8 +44,9 @@ class Optimizer:
         self._name = type(self).__name__
         if isinstance(params, (Parameter, np.ndarray, dict)):
             raise TypeError(
-                f"{self._name}: expected an iterable of Parameters or of parameter-group dicts, "
-                f"got {type(params).__name__} (wrap it in a list, or pass model.parameters())"
+                f"{self._name}: expected an iterable of dlbook.np.nn.Parameter or of parameter-group "
+                f"dicts, "
+                f"got {type_name(params)} (wrap it in a list, or pass model.parameters())"
             )
         self.defaults = dict(defaults)
         self.state: dict[Parameter, dict[str, Any]] = {}
@@ -64,7 +66,7 @@ class Optimizer:
         """Add a group of parameters with its own hyperparameters (defaults fill the rest)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"{self._name}: expected a parameter group dict, "
-                            f"got {type(param_group).__name__}")
+                            f"got {type_name(param_group)}")
         if "params" not in param_group:
             raise ValueError(f"{self._name}: a parameter group needs a 'params' entry")
         group = dict(param_group)
@@ -72,8 +74,8 @@ class Optimizer:
         group["params"] = [params] if isinstance(params, Parameter) else list(params)
         for param in group["params"]:
             if not isinstance(param, Parameter):
-                raise TypeError(f"{self._name}: expected only Parameters in 'params', "
-                                f"got {type(param).__name__}")
+                raise TypeError(f"{self._name}: expected only dlbook.np.nn.Parameter in 'params', "
+                                f"got {type_name(param)}")
         if len({id(p) for p in group["params"]}) != len(group["params"]):
             raise ValueError(f"{self._name}: a parameter group contains a parameter twice")
         existing = {id(p) for g in self.param_groups for p in g["params"]}

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from dlbook._checks import check_positive_int, check_type
+from dlbook._checks import check_positive_int, check_type, type_name
 from dlbook.np.nn.functional.conv import _pair
 
 __all__ = ["Conv2d"]
@@ -18,7 +18,7 @@ def check_input(input: object, caller: str) -> torch.Tensor:
     """Check a 4-D ``(N, C, H, W)`` floating-point tensor; return it."""
     if not isinstance(input, torch.Tensor):
         raise TypeError(f"{caller}: expected input to be a torch.Tensor, got "
-                        f"{type(input).__name__}")
+                        f"{type_name(input)}")
     if input.ndim != 4:
         raise ValueError(f"{caller}: expected input of shape (N, C, H, W), got "
                          f"{tuple(input.shape)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlbook._checks import check_probability
+from dlbook._checks import check_probability, type_name
 
 __all__ = ["Dropout"]
 
@@ -38,7 +38,7 @@ class Dropout(nn.Module):
         """Drop and rescale in training; the identity in evaluation."""
         if not isinstance(input, torch.Tensor):
             raise TypeError(f"Dropout: expected input to be a torch.Tensor, got "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         if not self.training or self.p == 0.0:
             return input
         if self.p == 1.0:

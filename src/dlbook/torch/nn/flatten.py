@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlbook._checks import check_int
+from dlbook._checks import check_int, type_name
 
 __all__ = ["Flatten"]
 
@@ -28,7 +28,7 @@ class Flatten(nn.Module):
         """Return ``input`` with dimensions ``start_dim`` to ``end_dim`` merged (a view)."""
         if not isinstance(input, torch.Tensor):
             raise TypeError(f"Flatten: expected input to be a torch.Tensor, got "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:

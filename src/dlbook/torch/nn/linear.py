@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from dlbook._checks import check_positive_int, check_type
+from dlbook._checks import check_positive_int, check_type, type_name
 
 
 class Linear(nn.Module):
@@ -83,7 +83,7 @@ class Linear(nn.Module):
         """Apply the layer to ``input`` of shape (..., in_features)."""
         if not isinstance(input, torch.Tensor):
             raise TypeError(f"Linear: expected input to be a torch.Tensor, got "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         if input.ndim == 0 or input.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear: expected input of shape (N, {self.in_features}) (last dimension = "

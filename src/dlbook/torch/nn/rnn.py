@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from dlbook._checks import check_in, check_number, check_positive_int, check_type
+from dlbook._checks import check_in, check_number, check_positive_int, check_type, type_name
 from dlbook.torch.nn.rnn_cell import GATES, recurrent_step
 
 __all__ = ["RNN", "LSTM", "GRU"]
@@ -73,7 +73,7 @@ class _RNNBase(nn.Module):
         caller = type(self).__name__
         if not isinstance(input, torch.Tensor):
             raise TypeError(f"{caller}: expected input to be a torch.Tensor, got "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         if input.ndim not in (2, 3) or input.shape[-1] != self.input_size:
             layout = "(N, T, input_size)" if self.batch_first else "(T, N, input_size)"
             raise ValueError(f"{caller}: expected input of shape {layout} (last dimension = "

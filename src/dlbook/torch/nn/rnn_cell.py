@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from dlbook._checks import check_in, check_positive_int, check_type
+from dlbook._checks import check_in, check_positive_int, check_type, type_name
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "GATES", "recurrent_step"]
 
@@ -96,7 +96,7 @@ class _CellBase(nn.Module):
         caller = type(self).__name__
         if not isinstance(input, torch.Tensor):
             raise TypeError(f"{caller}: expected input to be a torch.Tensor, got "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
             raise ValueError(f"{caller}: expected input of shape (N, {self.input_size}) (last "
                              f"dimension = input_size), got {tuple(input.shape)}")

@@ -3,14 +3,17 @@
 Each ``*_forward(x)`` returns ``(out, cache)`` and each ``*_backward(grad_output, cache)``
 returns ``dL/dx``; the plain functions (``relu(x)``, ...) return only the output.
 Derivatives at kinks follow torch: ReLU's derivative at 0 is 0, LeakyReLU's is
-``negative_slope``.
+``negative_slope``. NaN propagates as in torch: every forward maps NaN to NaN, and where the
+input is NaN ReLU passes the upstream gradient through (torch's backward zeroes the gradient
+only where ``x <= 0``, which NaN is not), LeakyReLU scales it by ``negative_slope`` (torch
+passes it only where ``x > 0``), and the smooth functions give NaN.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_array, check_number, check_shape
+from dlbook._checks import check_array, check_number, check_shape, type_name
 
 __all__ = [
     "relu", "relu_forward", "relu_backward",
@@ -36,7 +39,7 @@ def _check_dim(x: np.ndarray, dim: int, caller: str) -> int:
     if x.ndim == 0:
         raise ValueError(f"{caller}: expected x with at least 1 dimension, got shape ()")
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"{caller}: expected dim to be an int, got {type(dim).__name__}")
+        raise TypeError(f"{caller}: expected dim to be an int, got {type_name(dim)}")
     if not -x.ndim <= dim < x.ndim:
         raise ValueError(
             f"{caller}: expected dim in [{-x.ndim}, {x.ndim - 1}] for x of shape {x.shape}, "
@@ -46,20 +49,25 @@ def _check_dim(x: np.ndarray, dim: int, caller: str) -> int:
 
 
 def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``max(x, 0)``; the cache is the mask ``x > 0``.
+    """``max(x, 0)``, NaN kept as NaN (as ``torch.relu``); the cache is the mask ``~(x <= 0)``.
 
-    >>> relu_forward(np.array([-1.0, 0.0, 2.0]))[0]
-    array([0., 0., 2.])
+    The mask is ``x > 0`` for every number, and also true where ``x`` is NaN, because
+    torch's backward zeroes the gradient only where ``x <= 0``.
+
+    >>> relu_forward(np.array([-1.0, 0.0, 2.0, np.nan]))[0]
+    array([ 0.,  0.,  2., nan])
 
     Introduced in :doc:`/book/foundations/activations`.
     """
     _check_input(x, "relu_forward")
-    positive = x > 0
-    return np.where(positive, x, np.zeros((), dtype=x.dtype)), positive
+    passed = ~(x <= 0)  # x > 0, or NaN
+    return np.where(passed, x, np.zeros((), dtype=x.dtype)), passed
 
 
 def relu_backward(grad_output: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """Pass the gradient where ``x > 0`` (so the derivative at 0 is 0, as in torch).
+
+    Where ``x`` was NaN the gradient passes too, as torch's autograd does.
 
     Introduced in :doc:`/book/foundations/backprop`.
     """
@@ -68,10 +76,11 @@ def relu_backward(grad_output: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
 
 def relu(x: np.ndarray) -> np.ndarray:
-    """Rectified linear unit ``max(x, 0)``.
+    """Rectified linear unit ``max(x, 0)`` (NaN stays NaN, as ``torch.relu``).
 
     Introduced in :doc:`/book/foundations/activations`.
     """
+    _check_input(x, "relu")
     return relu_forward(x)[0]
 
 
@@ -106,6 +115,8 @@ def leaky_relu(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
 
     Introduced in :doc:`/book/foundations/activations`.
     """
+    _check_input(x, "leaky_relu")
+    check_number(negative_slope, "negative_slope", caller="leaky_relu")
     return leaky_relu_forward(x, negative_slope)[0]
 
 
@@ -139,6 +150,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
     Introduced in :doc:`/book/foundations/activations`.
     """
+    _check_input(x, "sigmoid")
     return sigmoid_forward(x)[0]
 
 
@@ -166,6 +178,7 @@ def tanh(x: np.ndarray) -> np.ndarray:
 
     Introduced in :doc:`/book/foundations/activations`.
     """
+    _check_input(x, "tanh")
     return tanh_forward(x)[0]
 
 
@@ -200,6 +213,8 @@ def softmax(x: np.ndarray, dim: int = -1) -> np.ndarray:
 
     Introduced in :doc:`/book/foundations/activations`.
     """
+    _check_input(x, "softmax")
+    _check_dim(x, dim, "softmax")
     return softmax_forward(x, dim)[0]
 
 
@@ -235,4 +250,6 @@ def log_softmax(x: np.ndarray, dim: int = -1) -> np.ndarray:
 
     Introduced in :doc:`/book/foundations/training`.
     """
+    _check_input(x, "log_softmax")
+    _check_dim(x, dim, "log_softmax")
     return log_softmax_forward(x, dim)[0]
