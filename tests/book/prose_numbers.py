@@ -18,19 +18,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ALLOW_FILE = HERE / "prose_numbers_allow.txt"
 
-# Number words: fractions, multiples and large counts always; the small cardinals (two to
-# twelve) only in a count-of pattern ("five of the 64", "three out of four"), because on their own
-# they nearly always describe the text's own design ("two layers", "three gates").
+# Number words: fractions, multiples and large counts always; the small cardinals (one to
+# twelve) and "half" only in a count-of pattern ("five of the 64", "half of the 64"), because on
+# their own they nearly always describe the text's own design ("two layers", "the first half").
 _BIG = (
     "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
     "sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion "
-    "billions half halves third thirds quarter quarters fifth fifths sixth sixths seventh "
+    "billions third thirds quarter quarters fifth fifths sixth sixths seventh "
     "sevenths eighth eighths ninth ninths tenth tenths hundredth hundredths thousandth twice "
     "thrice dozen dozens"
 ).split()
-_SMALL = "one two three four five six seven eight nine ten eleven twelve".split()
+_SMALL = "one two three four five six seven eight nine ten eleven twelve half".split()
 NUMBER = re.compile(
-    r"(?<![\w.])(?:\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|\.\d+)"  # 12, 1,797, 0.5, 1e-3, .5
+    r"(?<![\w.])(?:\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?|\.\d+)"  # 12, 1,797, 0.5, 1e-3
     r"|\b(?:" + "|".join(_BIG) + r")(?:-\w+)?\b"  # seventeen, thirty-fourth, a third
     r"|\b(?:" + "|".join(_SMALL) + r")\b(?= (?:of|out of|in) (?:the |its |their |these |all )?"
     r"(?:\d|" + "|".join(_SMALL + _BIG) + r"))",  # five of the 64, three out of four
@@ -42,7 +42,7 @@ NUMBER = re.compile(
 _INLINE = [
     re.compile(r"\{[\w:.-]+\}`[^`]*`"),  # {role}`...`
     re.compile(r"``[^`]+``|`[^`]+`"),  # inline code
-    re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$"),  # inline maths
+    re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$]+?\$"),  # inline maths (may span lines)
     re.compile(r"\]\([^)]*\)"),  # link targets
     re.compile(r"<!--.*?-->"),
     re.compile(r"\{\{[^}]*\}\}"),
@@ -120,16 +120,29 @@ def typed_numbers(path: Path, rules=None) -> list[str]:
     name = path.as_posix()
     active = [pattern for where, pattern in rules if where.search(name)]
     found = []
-    for number, line in prose_lines(path.read_text(encoding="utf-8")):
-        cleaned = line
-        for pattern in _INLINE:
-            cleaned = pattern.sub(" ", cleaned)
-        for pattern in active:
-            cleaned = pattern.sub(" ", cleaned)
-        hits = [m.group(0) for m in NUMBER.finditer(cleaned)]
-        if hits:
-            found.append(f"{name}:{number}: {', '.join(hits)}  | {line.strip()[:110]}")
+    for paragraph in _paragraphs(prose_lines(path.read_text(encoding="utf-8"))):
+        numbers = [number for number, _ in paragraph]
+        text = "\n".join(line for _, line in paragraph)
+        for pattern in _INLINE + active:  # keep the newlines, so line numbers survive
+            text = pattern.sub(lambda m: "\n" * m.group(0).count("\n") + " ", text)
+        for number, cleaned, (_, line) in zip(numbers, text.split("\n"), paragraph):
+            hits = [m.group(0) for m in NUMBER.finditer(cleaned)]
+            if hits:
+                found.append(f"{name}:{number}: {', '.join(hits)}  | {line.strip()[:110]}")
     return found
+
+
+def _paragraphs(lines):
+    """Group ``(number, line)`` pairs into runs of consecutive, non-blank lines."""
+    paragraph: list[tuple[int, str]] = []
+    for number, line in lines:
+        if paragraph and (number != paragraph[-1][0] + 1 or not line.strip()):
+            yield paragraph
+            paragraph = []
+        if line.strip():
+            paragraph.append((number, line))
+    if paragraph:
+        yield paragraph
 
 
 def main(argv: list[str]) -> int:
