@@ -155,3 +155,16 @@ def test_show_images_shapes_and_errors():
         show_images(np.zeros((2, 63)))
     with pytest.raises(ValueError, match=r"show_images: expected 3 labels, got 2"):
         show_images(images[:3], labels=[0, 1])
+
+
+def test_book_style_sets_readable_text_sizes():
+    import matplotlib
+
+    from dlbook.viz import BOOK_STYLE, MAX_FIGURE_WIDTH, use_book_style
+
+    with matplotlib.rc_context():
+        use_book_style()
+        for key, value in BOOK_STYLE.items():
+            assert matplotlib.rcParams[key] == value, key
+        smallest = min(v for k, v in BOOK_STYLE.items() if "size" in k)
+        assert smallest >= 0.8 * 16 * 72 / 672 * MAX_FIGURE_WIDTH, (smallest, MAX_FIGURE_WIDTH)

@@ -358,4 +358,36 @@ def show_images(
             axis.set_title("\n".join(parts), fontsize=8, color="red" if wrong else "black")
     return fig
 
+#: The book's figure style. The page shows a figure at most 672 px wide (sphinx-book-theme's
+#: content column) beside 16 px body text, so a figure W inches wide needs fonts of at least
+#: 0.8 * 16 * 72 / 672 * W, about 1.37 * W points, for its text to be 80% of the body text:
+#: 12 points keeps every figure up to MAX_FIGURE_WIDTH inches readable.
+BOOK_STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 12,
+    "axes.titlesize": 12,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+}
+
+#: The widest figure, in inches, that :data:`BOOK_STYLE`'s text sizes keep readable.
+MAX_FIGURE_WIDTH = 8.5
+
+
+def use_book_style() -> None:
+    """Set matplotlib's text sizes and resolution to the book's figure style, :data:`BOOK_STYLE`.
+
+    Chapters call it once in their set-up cell and keep figures at most
+    :data:`MAX_FIGURE_WIDTH` inches wide, so axis text stays readable at the page's width.
+
+    Introduced in :doc:`/book/sequences/sequences-as-tensors`.
+    """
+    import matplotlib
+
+    matplotlib.rcParams.update(BOOK_STYLE)
+
+
 from dlbook.viz_trajectories import plot_trajectories  # noqa: E402, F401
