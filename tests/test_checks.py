@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from dlbook._checks import (
+    as_caller,
     check_array,
     check_float_dtype,
     check_in,
@@ -18,6 +19,8 @@ from dlbook._checks import (
     check_shape,
     check_type,
     format_shape,
+    format_type,
+    type_name,
 )
 
 
@@ -116,6 +119,8 @@ def test_check_in_and_type():
     assert check_type(1.0, "x", (int, float), caller="f") == 1.0
     with pytest.raises(TypeError, match="f: expected x to be int or float, got str"):
         check_type("1", "x", (int, float), caller="f")
+    with pytest.raises(TypeError, match="f: expected rng to be numpy.random.Generator, got int"):
+        check_type(3, "rng", np.random.Generator, caller="f")
 
 
 def test_check_float_dtype():
@@ -124,3 +129,46 @@ def test_check_float_dtype():
         check_float_dtype(np.int64, caller="f")
     with pytest.raises(TypeError, match="f: expected dtype to be a NumPy dtype, got 'banana'"):
         check_float_dtype("banana", caller="f")
+
+
+def test_type_names_are_qualified_so_that_two_classes_never_read_the_same():
+    import torch
+
+    from dlbook.np.nn import Parameter
+    from dlbook.np.optim import SGD
+
+    assert [type_name(v) for v in (1, "a", None, [], np.zeros(1), np.float32(1))] == [
+        "int", "str", "NoneType", "list", "numpy.ndarray", "numpy.float32"]
+    assert type_name(lambda: 0) == "function"
+    # the public path, not the module that defines the class
+    assert format_type(Parameter) == "dlbook.np.nn.Parameter"
+    assert format_type(torch.nn.Parameter) == "torch.nn.Parameter"
+    assert format_type(SGD) == "dlbook.np.optim.SGD"
+    assert format_type(torch.optim.SGD) == "torch.optim.SGD"
+    assert format_type(np.random.Generator) == "numpy.random.Generator"
+    with pytest.raises(TypeError, match=r"^f: expected p to be dlbook.np.nn.Parameter, got "
+                                        r"torch.nn.Parameter$"):
+        check_type(torch.nn.Parameter(torch.zeros(1)), "p", Parameter, caller="f")
+
+    class Local:
+        pass
+
+    assert format_type(Local).endswith("test_type_names_are_qualified_so_that_two_classes_never_"
+                                       "read_the_same.<locals>.Local")
+    with pytest.raises(TypeError, match="f: expected n to be an int, got numpy.float64 "):
+        check_int(np.float64(2.0), "n", caller="f")
+
+
+def test_as_caller_renames_only_the_core_it_wraps():
+    with pytest.raises(ValueError, match=r"^Layer: expected x, got y$"):
+        with as_caller("Layer", "layer_forward"):
+            raise ValueError("layer_forward: expected x, got y")
+    with pytest.raises(TypeError, match=r"^other: expected x$"):
+        with as_caller("Layer", "layer_forward"):
+            raise TypeError("other: expected x")
+    with pytest.raises(IndexError, match=r"^Layer.backward: out of range$"):
+        with as_caller("Layer.backward", "layer_forward", "layer_backward"):
+            raise IndexError("layer_backward: out of range")
+    with pytest.raises(RuntimeError, match="^layer_forward: untouched$"):
+        with as_caller("Layer", "layer_forward"):
+            raise RuntimeError("layer_forward: untouched")

@@ -104,6 +104,60 @@ def test_nms_keeps_no_pair_above_the_threshold(raw, seed, threshold):
     assert np.argmax(scores) in keep
 
 
+def quadratic_nms(boxes, scores, iou_threshold):
+    """The previous implementation: the whole N x N IoU matrix, then the greedy pass."""
+    order = np.argsort(-scores, kind="stable")
+    overlaps = box_iou(boxes, boxes)  # (N, N)
+    suppressed = np.zeros(len(boxes), dtype=bool)
+    keep = []
+    for index in order:
+        if suppressed[index]:
+            continue
+        keep.append(index)
+        suppressed |= overlaps[index] > iou_threshold
+    return np.array(keep, dtype=np.int64)
+
+
+def _random_boxes(n, seed, canvas=400.0):
+    rng = np.random.default_rng(seed)
+    corners = rng.uniform(0, canvas, size=(n, 2))
+    sizes = rng.uniform(0, canvas / 8, size=(n, 2))
+    sizes[::50] = 0.0  # some zero-area boxes
+    boxes = np.concatenate([corners, corners + sizes], axis=1)
+    scores = rng.random(n)
+    scores[::7] = scores[3]  # ties, which keep their original order
+    return boxes, scores
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.5, 1.0])
+def test_nms_matches_the_quadratic_algorithm_on_3000_boxes(threshold):
+    boxes, scores = _random_boxes(3000, seed=int(threshold * 10))
+    np.testing.assert_array_equal(nms(boxes, scores, threshold),
+                                  quadratic_nms(boxes, scores, threshold))
+
+
+def test_nms_memory_is_linear_in_the_number_of_boxes():
+    import tracemalloc
+
+    boxes, scores = _random_boxes(5000, seed=1)
+    tracemalloc.start()
+    try:
+        nms(boxes, scores, 0.5)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the N x N float64 IoU matrix alone would be 200 MB, and its temporaries twice that
+    assert peak < 50e6, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_nms_scores_of_any_numeric_dtype_and_no_nan():
+    boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]], dtype=float)
+    # unsigned scores: -scores would wrap around and reverse the order
+    np.testing.assert_array_equal(nms(boxes, np.array([3, 200, 1], dtype=np.uint8), 0.5), [1, 2])
+    with pytest.raises(ValueError, match="nms: expected scores without NaN .*, got NaN at index 1"):
+        nms(boxes, np.array([0.5, np.nan, 0.2]), 0.5)
+
+
 def test_synthetic_scene_is_consistent():
     scene = synthetic_scene(num_objects=4, candidates_per_object=5, num_false=3, rng=1)
     assert scene.image.shape == scene.mask.shape == (96, 96)

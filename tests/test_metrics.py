@@ -74,3 +74,41 @@ def test_agrees_with_scikit_learn(case):
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_regression_targets_and_single_columns_have_no_accuracy():
+    # A regression's (N, 1) float targets and outputs used to argmax to all zeros: accuracy 1.0.
+    y = np.array([[0.3], [1.7], [-2.0]])
+    for call in (lambda: accuracy(y, y + 0.1), lambda: accuracy([0, 1, 0], y),
+                 lambda: confusion_matrix(y, y)):
+        with pytest.raises(ValueError, match=r"expected y_(true|pred) of shape \(N,\) labels or "
+                                             r"\(N, C\) scores with C >= 2, got \(3, 1\): the "
+                                             r"argmax of a single column is always 0"):
+            call()
+    with pytest.raises(ValueError, match=r"accuracy: expected integer class labels in y_true, got "
+                                         r"non-integer values such as \[0.3, 1.7\] \(regression "
+                                         r"targets have no accuracy\)"):
+        accuracy(y[:, 0], y[:, 0])
+    assert accuracy(np.array([1.0, 0.0]), np.array([[0.1, 0.9], [0.8, 0.2]])) == 1.0
+
+
+def test_nan_scores_give_nan_accuracy_not_the_share_of_class_zero():
+    labels = np.array([0, 0, 1, 2])
+    diverged = np.full((4, 3), np.nan)
+    assert np.argmax(diverged, axis=1).tolist() == [0, 0, 0, 0]  # what used to be counted
+    assert np.isnan(accuracy(labels, diverged))
+    partly = np.eye(3)[[0, 0, 1, 2]]
+    partly[3, 1] = np.nan
+    assert np.isnan(accuracy(labels, partly))
+    with pytest.raises(ValueError, match=r"confusion_matrix: expected finite scores in y_pred, got "
+                                         r"NaN in 4 of 4 rows"):
+        confusion_matrix(labels, diverged)
+    with pytest.raises(ValueError, match="accuracy: y_true and y_pred must have the same length"):
+        accuracy(labels[:3], diverged)  # shapes are still checked
+
+
+def test_all_names_the_public_objects():
+    import dlbook.metrics
+
+    assert set(dlbook.metrics.__all__) >= {"accuracy", "confusion_matrix"}
+    assert all(hasattr(dlbook.metrics, name) for name in dlbook.metrics.__all__)

@@ -150,3 +150,14 @@ def test_numerical_gradient_reaches_a_non_contiguous_view():
     column = weights[:, 0]  # a strided view: a reshape(-1) of it would be a copy
     grad = numerical_gradient(lambda _: float((weights ** 2).sum()), column)
     np.testing.assert_allclose(grad, 2 * weights[:, 0], rtol=1e-8)
+
+
+def test_state_conversions_name_a_module_passed_for_its_state_dict():
+    layer = torch.nn.Linear(2, 1)
+    with pytest.raises(TypeError, match=r"torch_state_to_numpy: expected a state_dict mapping "
+                                        r"names to arrays, got torch.nn.Linear \(pass "
+                                        r"module.state_dict\(\)\)"):
+        torch_state_to_numpy(layer)
+    with pytest.raises(TypeError, match=r"numpy_state_to_torch: expected a state_dict mapping "
+                                        r"names to arrays, got list$"):
+        numpy_state_to_torch([np.zeros(2)])

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numbers
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ _KINDS = {"float": "f", "int": "iu", "bool": "b", "number": "iuf"}
 __all__ = [
     "check_array", "check_shape", "check_same_shape", "check_labels", "check_int",
     "check_positive_int", "check_number", "check_probability", "check_in", "check_type",
-    "check_float_dtype", "format_shape", "format_type", "type_name",
+    "check_float_dtype", "format_shape", "format_type", "type_name", "as_caller",
 ]
 
 
@@ -331,3 +332,27 @@ def check_float_dtype(dtype: Any, *, caller: str, name: str = "dtype") -> np.dty
     if resolved.kind != "f":
         raise _fail(caller, f"expected a floating-point {name}, got {resolved}", TypeError)
     return resolved
+
+
+@contextmanager
+def as_caller(caller: str, *internal: str) -> Iterator[None]:
+    """Re-raise a check's error from a functional core under the public object's name.
+
+    A module such as :class:`dlbook.np.nn.MSELoss` runs ``mse_loss_forward``; an error that
+    the core raises as ``mse_loss_forward: ...`` reaches the reader as ``MSELoss: ...``, the
+    name they used. Errors with any other prefix pass unchanged.
+
+    >>> with as_caller("MSELoss", "mse_loss_forward"):
+    ...     raise ValueError("mse_loss_forward: expected a non-empty input, got shape (0,)")
+    Traceback (most recent call last):
+        ...
+    ValueError: MSELoss: expected a non-empty input, got shape (0,)
+    """
+    try:
+        yield
+    except (TypeError, ValueError, IndexError) as error:
+        message = str(error) if len(error.args) == 1 else None
+        for name in internal:
+            if message is not None and message.startswith(f"{name}: "):
+                raise type(error)(f"{caller}: {message[len(name) + 2:]}") from None
+        raise

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from dlbook._checks import type_name
+
 __all__ = ["assert_close", "torch_state_to_numpy", "torch_to_numpy_state", "numpy_state_to_torch"]
 
 
@@ -76,7 +78,15 @@ def torch_state_to_numpy(state_dict: Mapping[str, Any]) -> dict[str, np.ndarray]
 
     Introduced in :doc:`/book/foundations/backprop`.
     """
+    _check_mapping(state_dict, "torch_state_to_numpy")
     return {name: _to_numpy(value).copy() for name, value in state_dict.items()}
+
+
+def _check_mapping(state_dict: Any, caller: str) -> None:
+    if not isinstance(state_dict, Mapping):
+        hint = " (pass module.state_dict())" if hasattr(state_dict, "state_dict") else ""
+        raise TypeError(f"{caller}: expected a state_dict mapping names to arrays, got "
+                        f"{type_name(state_dict)}{hint}")
 
 
 #: The same function under the name used in the project's overview.
@@ -96,5 +106,6 @@ def numpy_state_to_torch(state_dict: Mapping[str, Any], device: Any = None) -> d
     """
     import torch
 
+    _check_mapping(state_dict, "numpy_state_to_torch")
     return {name: torch.as_tensor(np.array(value), device=device)
             for name, value in state_dict.items()}

@@ -117,7 +117,8 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarr
     Boxes are visited by decreasing score (ties in their original order); a box is kept
     unless it overlaps an already kept box with IoU *greater than* ``iou_threshold``, the rule
     of ``torchvision.ops.nms``. All classes are treated as one (run it per class for a
-    multi-class detector).
+    multi-class detector). As torchvision's, the memory used grows linearly with the number
+    of boxes: each kept box is compared only with the boxes below it still in play.
 
     Parameters
     ----------
@@ -145,17 +146,39 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarr
     boxes = _check_boxes(boxes, "boxes", "nms")
     check_array(scores, "scores", caller="nms", kind="number", shape=(boxes.shape[0],),
                 hint="one score per box")
+    scores = scores.astype(np.float64)  # also keeps -scores right for unsigned integers
+    if np.isnan(scores).any():
+        raise ValueError(f"nms: expected scores without NaN (a NaN has no rank), got NaN at "
+                         f"index {int(np.flatnonzero(np.isnan(scores))[0])}")
     iou_threshold = check_number(iou_threshold, "iou_threshold", caller="nms", low=0.0, high=1.0)
     order = np.argsort(-scores, kind="stable")  # best first, ties by position
-    overlaps = box_iou(boxes, boxes)  # (N, N): fine for the few hundred boxes of one image
-    suppressed = np.zeros(len(boxes), dtype=bool)
+    ranked = boxes[order]  # (N, 4), best first
+    areas = (ranked[:, 2] - ranked[:, 0]) * (ranked[:, 3] - ranked[:, 1])  # (N,)
+    suppressed = np.zeros(len(boxes), dtype=bool)  # by rank
     keep = []
-    for index in order:
-        if suppressed[index]:
+    # Memory linear in N, as torchvision's: each kept box is compared with the boxes ranked
+    # below it that are still in play, never the whole N x N matrix (356 MB at 2,000 boxes).
+    for rank in range(len(boxes)):
+        if suppressed[rank]:
             continue
-        keep.append(index)
-        suppressed |= overlaps[index] > iou_threshold
+        keep.append(order[rank])
+        rest = rank + 1 + np.flatnonzero(~suppressed[rank + 1:])  # (R,) ranks still in play
+        if rest.size:
+            overlaps = _iou_with(ranked[rank], areas[rank], ranked[rest], areas[rest])  # (R,)
+            suppressed[rest[overlaps > iou_threshold]] = True
     return np.array(keep, dtype=np.int64)
+
+
+def _iou_with(box: np.ndarray, area: float, others: np.ndarray,
+              other_areas: np.ndarray) -> np.ndarray:
+    """IoU of one box with each of ``others``: the arithmetic of :func:`box_iou`, one row."""
+    top_left = np.maximum(box[None, :2], others[:, :2])  # (R, 2)
+    bottom_right = np.minimum(box[None, 2:], others[:, 2:])  # (R, 2)
+    sides = np.clip(bottom_right - top_left, 0.0, None)
+    intersection = sides[:, 0] * sides[:, 1]  # (R,)
+    union = area + other_areas - intersection  # (R,)
+    safe = np.where(union > 0, union, 1.0)
+    return np.where(union > 0, intersection / safe, 0.0)
 
 
 class Scene(NamedTuple):

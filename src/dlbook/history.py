@@ -14,7 +14,7 @@ _MODES = ("min", "max")
 #: Short names under which a metric function's values are recorded (``train_acc``, ...).
 SHORT_NAMES = {"accuracy": "acc"}
 
-#: Metrics that compare class labels: they need integer (or class-probability) targets.
+#: Metrics that compare class labels, and so need integer (or class-probability) targets.
 CLASSIFICATION_METRICS = ("accuracy",)
 
 
@@ -27,7 +27,7 @@ class _NotGiven:
 
 NOT_GIVEN: Any = _NotGiven()
 
-#: What the training loops record when ``metrics=`` is not given: accuracy (classification).
+#: What the training loops record when ``metrics=`` is not given (accuracy, for classification).
 DEFAULT_METRICS = (accuracy,)
 
 
@@ -47,7 +47,7 @@ def resolve_metrics(metrics: Any, metric: Any = NOT_GIVEN, *, caller: str) -> tu
 
     ``metrics`` is one function ``f(y_true, outputs) -> float``, a sequence of them, or
     ``None`` (the loss only, for regression); the training loops' default is
-    :data:`DEFAULT_METRICS`. ``metric`` is the older, singular spelling of the same argument;
+    ``DEFAULT_METRICS``. ``metric`` is the older, singular spelling of the same argument;
     passing both is an error.
 
     >>> [metric_name(m) for m in resolve_metrics(DEFAULT_METRICS, caller="fit")]
@@ -104,6 +104,32 @@ def check_metric_targets(metrics: Sequence[Callable[..., float]], is_float: bool
                 f"{caller}: {name} needs integer class labels as targets, got {dtype} targets "
                 f"of shape {tuple(shape)}; for regression pass metrics=None (the loss only)"
             )
+
+
+def check_optimizer_owns(model: Any, optimizer: Any, *, caller: str) -> None:
+    """Refuse an optimizer that updates none of the model's parameters.
+
+    An optimizer built over another model (or over an earlier copy of this one) lets a
+    training loop run without an error while the model never changes. Parameters are compared
+    by identity, so this works for NumPy and torch models alike; a model without parameters,
+    or an optimizer without ``param_groups``, is not checked.
+
+    >>> from dlbook.np import nn, optim
+    >>> check_optimizer_owns(nn.Linear(2, 1), optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1),
+    ...                      caller="fit")
+    Traceback (most recent call last):
+        ...
+    ValueError: fit: the optimizer updates none of the model's parameters (was it built ...
+    """
+    parameters = getattr(model, "parameters", None)
+    groups = getattr(optimizer, "param_groups", None)
+    if not callable(parameters) or not groups:
+        return
+    owned = {id(p) for p in parameters()}
+    updated = {id(p) for group in groups for p in group.get("params", ())}
+    if owned and updated and not owned & updated:
+        raise ValueError(f"{caller}: the optimizer updates none of the model's parameters (was "
+                         f"it built for another model, or before the model was rebuilt?)")
 
 
 class History:

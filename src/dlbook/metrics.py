@@ -29,6 +29,12 @@ def _as_labels(values: ArrayLike, name: str, where: str) -> np.ndarray:
                 f"binary score, threshold it first, e.g. (p > 0.5); for regression targets "
                 f"accuracy has no meaning)"
             )
+        if array.dtype.kind == "f" and np.isnan(array).any():
+            rows = int(np.isnan(array).any(axis=1).sum())
+            raise ValueError(
+                f"{where}: expected finite scores in {name}, got NaN in {rows} of "
+                f"{array.shape[0]} rows (the outputs of a diverged model have no argmax)"
+            )
         array = array.argmax(axis=1)  # (N,) scores or probabilities -> predicted class
     if array.ndim != 1:
         raise ValueError(
@@ -85,7 +91,10 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     Returns
     -------
     float
-        A number in [0, 1].
+        A number in [0, 1]; ``nan`` when the scores hold NaN (a diverged model). The argmax
+        of a NaN row is its first NaN, so counting it would silently score the diverged
+        model on the share of class 0 in ``y_true``; ``nan`` says there was no prediction,
+        as the loss (also ``nan``) does.
 
     Examples
     --------
@@ -97,11 +106,17 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     Traceback (most recent call last):
         ...
     ValueError: accuracy: expected y_true of shape (N,) labels or (N, C) scores with C >= 2, ...
+    >>> accuracy([0, 1], [[np.nan, np.nan], [0.0, 1.0]])  # diverged: no accuracy
+    nan
 
     Introduced in :doc:`/book/foundations/training`.
     """
-    true, pred = _pair(y_true, y_pred, "accuracy")
-    return float(np.mean(true == pred))
+    scores = np.asarray(y_pred)
+    diverged = scores.ndim == 2 and scores.dtype.kind == "f" and bool(np.isnan(scores).any())
+    if diverged:
+        scores = np.where(np.isnan(scores), 0.0, scores)  # still check shapes and labels
+    true, pred = _pair(y_true, scores, "accuracy")
+    return float("nan") if diverged else float(np.mean(true == pred))
 
 
 def confusion_matrix(

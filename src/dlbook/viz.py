@@ -374,7 +374,7 @@ BOOK_STYLE = {
 }
 
 #: The widest figure, in inches, that :data:`BOOK_STYLE`'s text sizes keep readable.
-MAX_FIGURE_WIDTH = 8.5
+MAX_FIGURE_WIDTH = 8.75
 
 
 def use_book_style() -> None:

@@ -18,20 +18,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ALLOW_FILE = HERE / "prose_numbers_allow.txt"
 
-# Number words: fractions, multiples and large counts always; the small cardinals (one to
-# twelve) and "half" only in a count-of pattern ("five of the 64", "half of the 64"), because on
-# their own they nearly always describe the text's own design ("two layers", "the first half").
+# Number words: large counts and multiples always; fractions after an article or a count ("a
+# third", "two thirds", not "the third layer"); the small cardinals (two to twelve) and "half" only
+# in a count-of pattern ("five of the 64", "half of the 64"), because on their own they nearly
+# always describe the text's own design ("two layers", "the first half").
 _BIG = (
     "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
     "sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion "
-    "billions third thirds quarter quarters fifth fifths sixth sixths seventh "
-    "sevenths eighth eighths ninth ninths tenth tenths hundredth hundredths thousandth twice "
-    "thrice dozen dozens"
+    "billions twice thrice dozen dozens"
 ).split()
-_SMALL = "one two three four five six seven eight nine ten eleven twelve half".split()
+_FRACTIONS = (
+    "third thirds quarter quarters fifth fifths sixth sixths seventh sevenths eighth eighths "
+    "ninth ninths tenth tenths hundredth hundredths thousandth thousandths"
+).split()
+_SMALL = "two three four five six seven eight nine ten eleven twelve half".split()
 NUMBER = re.compile(
-    r"(?<![\w.])(?:\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?|\.\d+)"  # 12, 1,797, 0.5, 1e-3
-    r"|\b(?:" + "|".join(_BIG) + r")(?:-\w+)?\b"  # seventeen, thirty-fourth, a third
+    r"(?<![\w.])(?:\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?|\.\d+)"  # 12, 1,797, 0.5, 1e-3, .5
+    r"|\b(?:" + "|".join(_BIG) + r")(?:-\w+)?\b"  # seventeen, thirty-fourth, twice
+    r"|\b(?:a|an|one|" + "|".join(_SMALL) + r")[ -](?:" + "|".join(_FRACTIONS) + r")\b"
     r"|\b(?:" + "|".join(_SMALL) + r")\b(?= (?:of|out of|in) (?:the |its |their |these |all )?"
     r"(?:\d|" + "|".join(_SMALL + _BIG) + r"))",  # five of the 64, three out of four
     re.IGNORECASE,
@@ -125,7 +129,7 @@ def typed_numbers(path: Path, rules=None) -> list[str]:
         text = "\n".join(line for _, line in paragraph)
         for pattern in _INLINE + active:  # keep the newlines, so line numbers survive
             text = pattern.sub(lambda m: "\n" * m.group(0).count("\n") + " ", text)
-        for number, cleaned, (_, line) in zip(numbers, text.split("\n"), paragraph):
+        for number, cleaned, (_, line) in zip(numbers, text.split("\n"), paragraph, strict=True):
             hits = [m.group(0) for m in NUMBER.finditer(cleaned)]
             if hits:
                 found.append(f"{name}:{number}: {', '.join(hits)}  | {line.strip()[:110]}")

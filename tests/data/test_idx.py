@@ -96,6 +96,79 @@ def test_truncated_gzip(tmp_path):
         read_idx(path)
 
 
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_header_claiming_a_huge_size_is_refused_without_allocating(tmp_path, compressed):
+    import time
+    import tracemalloc
+
+    # 2**32 - 1 rows of 2**32 - 1 doubles: 147 exabytes claimed by a file of a few bytes
+    payload = bytes([0, 0, 0x0E, 2]) + struct.pack(">2I", 2**32 - 1, 2**32 - 1) + bytes(64)
+    path = tmp_path / ("huge.gz" if compressed else "huge")
+    path.write_bytes(gzip.compress(payload, mtime=0) if compressed else payload)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        needs = 12 + (2**32 - 1) ** 2 * 8
+        with pytest.raises(ValueError, match=rf"read_idx: huge(.gz)? is truncated: shape "
+                                             rf"\(4294967295, 4294967295\) of float64 needs "
+                                             rf"{needs} bytes, the file has 76$"):
+            read_idx(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5e6, f"peak {peak / 1e6:.1f} MB"
+    assert time.perf_counter() - started < 30  # generous: it takes milliseconds
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_gzip_of_a_large_idx_is_streamed(tmp_path, dtype):
+    import tracemalloc
+
+    array = np.zeros((128, 256, 256), dtype=dtype)  # 8 or 34 MB that compress to almost nothing
+    array[0, 0, :3] = [1, 2, 3]
+    write_idx(tmp_path / "zeros.gz", array)
+    tracemalloc.start()
+    try:
+        back = read_idx(tmp_path / "zeros.gz")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_array_equal(back, array)
+    assert back.dtype == np.dtype(dtype) and back.flags.writeable
+    # the data, a growing buffer's spare room and one chunk, but not a second copy (reading
+    # the whole file, decompressing it and converting the byte order made three)
+    assert peak < 1.6 * array.nbytes, f"peak {peak / 1e6:.1f} MB for {array.nbytes / 1e6} MB"
+
+
+def test_corrupted_gzip(tmp_path):
+    path = tmp_path / "bad.gz"
+    write_idx(path, np.arange(1000, dtype=np.int32))
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF  # one damaged byte inside the deflate stream
+    raw[-8] ^= 0xFF  # and a wrong CRC, should the stream still decode
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"read_idx: bad.gz is a damaged gzip file \("):
+        read_idx(path)
+    path.write_bytes(b"\x1f\x8b" + bytes(20))  # gzip's magic number, then nonsense
+    with pytest.raises(ValueError, match=r"read_idx: bad.gz is a damaged gzip file \("):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_more_dimensions_than_numpy_allows(tmp_path, compressed):
+    from dlbook.data.idx import MAX_NDIM
+
+    assert MAX_NDIM == (64 if np.__version__ >= "2" else 32)
+    payload = bytes([0, 0, 0x08, 200]) + struct.pack(">200I", *([1] * 200)) + bytes(1)
+    path = tmp_path / "deep"
+    path.write_bytes(gzip.compress(payload) if compressed else payload)
+    with pytest.raises(ValueError, match=rf"read_idx: deep declares 200 dimensions; NumPy arrays "
+                                         rf"have at most {MAX_NDIM}"):
+        read_idx(path)
+    write_idx(path, np.zeros((1,) * MAX_NDIM, dtype=np.uint8))  # the most there can be
+    assert read_idx(path).ndim == MAX_NDIM
+
+
 def test_write_rejects_bad_arrays(tmp_path):
     with pytest.raises(TypeError, match=r"write_idx: expected array with dtype in .*, got int64"):
         write_idx(tmp_path / "x", np.arange(3))
@@ -131,4 +204,22 @@ def test_load_mnist_errors(tmp_path):
     write_idx(tmp_path / "train-labels-idx1-ubyte", np.zeros(2, dtype=np.uint8))
     with pytest.raises(ValueError, match=r"load_mnist: expected images \(N, H, W\) and labels "
                                          r"\(N,\), got \(3, 2, 2\) and \(2,\)"):
+        load_mnist(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (np.array([5, 255, 1], dtype=np.uint8),
+         r"expected labels 0 to 9, got values in \[1, 255\]"),
+        (np.array([5, -1, 1], dtype=np.int8),
+         r"expected labels 0 to 9, got values in \[-1, 5\]"),
+        (np.array([5.0, 0.5, 1.0], dtype=np.float32), r"expected integer labels 0 to 9, got "
+                                                      r"labels of dtype float32"),
+    ],
+)
+def test_load_mnist_refuses_labels_that_are_not_digits(tmp_path, labels, message):
+    write_idx(tmp_path / "train-images-idx3-ubyte", np.zeros((3, 2, 2), dtype=np.uint8))
+    write_idx(tmp_path / "train-labels-idx1-ubyte", labels)
+    with pytest.raises(ValueError, match="load_mnist: " + message):
         load_mnist(tmp_path)

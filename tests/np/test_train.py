@@ -108,6 +108,61 @@ def test_regression_without_metric():
     np.testing.assert_allclose(model[0].weight.data, [[2.0, -1.0]], atol=1e-3)
 
 
+def _regression():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2))
+    y = X @ np.array([[2.0], [-1.0]]) + 0.5  # (64, 1) float targets
+    model = nn.Sequential(nn.Linear(2, 1, dtype=np.float64, rng=0))
+    return X, y, model, optim.SGD(model.parameters(), lr=0.1)
+
+
+def test_regression_with_metrics_none_records_the_losses_only():
+    X, y, model, optimizer = _regression()
+    history = fit(model, nn.MSELoss(), optimizer, DataLoader(X, y, batch_size=16), epochs=2,
+                  val_data=(X, y), metrics=None, progress=False)
+    assert set(history.metrics) == {"epoch", "train_loss", "val_loss", "lr", "time"}
+    assert evaluate(model, nn.MSELoss(), X, y, metrics=None).keys() == {"loss"}
+
+
+def test_accuracy_on_float_targets_is_refused_before_training():
+    X, y, model, optimizer = _regression()
+    before = model[0].weight.data.copy()
+    message = (r"fit: accuracy needs integer class labels as targets, got float64 targets of "
+               r"shape \(16, 1\); for regression pass metrics=None")
+    with pytest.raises(ValueError, match=message):
+        fit(model, nn.MSELoss(), optimizer, DataLoader(X, y, batch_size=16), epochs=1,
+            progress=False)
+    np.testing.assert_array_equal(model[0].weight.data, before)  # no step was taken
+    with pytest.raises(ValueError, match=r"evaluate: accuracy needs integer class labels"):
+        evaluate(model, nn.MSELoss(), X, y)
+
+
+def test_several_metrics_and_the_older_spelling():
+    (X_train, y_train), val, _ = _circles()
+    model = _model()
+
+    def error_rate(y_true, outputs):
+        return 1.0 - float(np.mean(outputs.argmax(1) == y_true))
+
+    from dlbook.metrics import accuracy
+    loader = DataLoader(X_train, y_train, batch_size=90)
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+                  epochs=2, val_data=val, metrics=(accuracy, error_rate), progress=False)
+    np.testing.assert_allclose(np.add(history["val_acc"], history["val_error_rate"]), 1.0)
+    np.testing.assert_allclose(np.add(history["train_acc"], history["train_error_rate"]), 1.0)
+    older = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+                epochs=1, metric=None, progress=False)
+    assert "train_acc" not in older
+    with pytest.raises(TypeError, match="fit: pass metrics= or its older spelling metric=, "
+                                        "not both"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+            epochs=1, metrics=[accuracy], metric=None)
+    with pytest.raises(ValueError, match=r"fit: expected metrics with distinct names, got "
+                                         r"\['acc', 'acc'\]"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+            epochs=1, metrics=[accuracy, accuracy])
+
+
 def test_predict_and_evaluate_do_not_depend_on_batch_size():
     (X_train, y_train), _, _ = _circles()
     model = _model()
@@ -142,3 +197,23 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match=r"evaluate: expected y with 180 samples like X, got "
                                          r"shape \(3,\)"):
         evaluate(model, loss_fn, X_train, y_train[:3])
+
+
+def test_an_optimizer_over_another_model_is_refused():
+    (X_train, y_train), _, _ = _circles()
+    model, other = _model(), _model()
+    with pytest.raises(ValueError, match=r"fit: the optimizer updates none of the model's "
+                                         r"parameters \(was it built for another model"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(other.parameters(), lr=0.1),
+            DataLoader(X_train, y_train, batch_size=90), epochs=1, progress=False)
+
+
+def test_nan_outputs_give_nan_accuracy_in_the_history():
+    (X_train, y_train), val, _ = _circles()
+    model = _model()
+    model[0].weight.data[...] = np.nan  # a diverged network
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+                  DataLoader(X_train, y_train, batch_size=90), epochs=1, val_data=val,
+                  progress=False)
+    assert np.isnan(history["val_loss"][-1]) and np.isnan(history["val_acc"][-1])
+    assert np.isnan(history["train_acc"][-1])

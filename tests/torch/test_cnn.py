@@ -99,7 +99,8 @@ def test_bad_arguments(kwargs, error, message):
 
 
 def test_count_parameters_rejects_non_modules():
-    with pytest.raises(TypeError, match="count_parameters: expected model to be Module"):
+    with pytest.raises(TypeError, match="count_parameters: expected model to be "
+                                        "torch.nn.Module, got list"):
         count_parameters([torch.zeros(3)])
 
 

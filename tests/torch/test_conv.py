@@ -86,3 +86,13 @@ def test_bad_input():
         Conv2d(0, 2, 3)
     with pytest.raises(ValueError, match=r"Conv2d: expected stride >= 1, got \(1, 0\)"):
         Conv2d(1, 2, 3, stride=(1, 0))
+
+
+def test_wrong_dtype_is_named():
+    layer = Conv2d(3, 2, 3)
+    with pytest.raises(TypeError, match=r"^Conv2d: expected input of dtype torch.float32 \(the "
+                                        r"weights'\), got torch.float64$"):
+        layer(torch.zeros(1, 3, 5, 5, dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"^Conv2d: expected input of dtype torch.float32 \(the "
+                                        r"weights'\), got torch.uint8$"):
+        layer(torch.zeros(1, 3, 5, 5, dtype=torch.uint8))

@@ -56,3 +56,13 @@ def test_flatten_matches_torch(start, end, device):
     assert torch.equal(x.grad, torch.ones_like(x))
     with pytest.raises(TypeError, match="Flatten: expected start_dim to be an int"):
         Flatten("1")
+
+
+def test_integer_input_is_refused_in_training_as_torch_does():
+    ints = torch.ones(3, dtype=torch.int64)
+    with pytest.raises(RuntimeError):
+        torch.nn.Dropout(0.5)(ints)  # torch: the scaled result cannot be an integer
+    with pytest.raises(TypeError, match=r"^Dropout: expected input with a floating-point dtype in "
+                                        r"training mode, got torch.int64$"):
+        Dropout(0.5)(ints)
+    assert torch.equal(Dropout(0.5).eval()(ints), torch.nn.Dropout(0.5).eval()(ints))

@@ -98,3 +98,24 @@ def test_bad_input():
         Linear(0, 2)
     with pytest.raises(TypeError, match=r"Linear: expected out_features to be an int, got float"):
         Linear(2, 2.0)
+
+
+def test_wrong_dtype_or_device_is_named():
+    layer = Linear(3, 2)
+    with pytest.raises(TypeError, match=r"^Linear: expected input of dtype torch.float32 \(the "
+                                        r"weights'\), got torch.float64$"):
+        layer(torch.zeros(4, 3, dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"^Linear: expected input of dtype torch.float32 \(the "
+                                        r"weights'\), got torch.int64$"):
+        layer(torch.zeros(4, 3, dtype=torch.int64))
+    with pytest.raises(ValueError, match=r"^Linear: expected input on device cpu \(where the "
+                                         r"weights are\), got meta$"):
+        layer(torch.zeros(4, 3, device="meta"))
+    assert layer.double()(torch.zeros(4, 3, dtype=torch.float64)).dtype == torch.float64
+
+
+def test_autocast_may_mix_float_dtypes():
+    layer = Linear(3, 2)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = layer(torch.zeros(4, 3, dtype=torch.bfloat16))
+    assert out.shape == (4, 2) and out.is_floating_point()

@@ -81,3 +81,12 @@ def test_bad_input():
         MaxPool2d(2)(torch.zeros(1, 1, 4, 4, dtype=torch.int64))
     with pytest.raises(ValueError, match=r"MaxPool2d: expected kernel_size >= 1, got 0"):
         MaxPool2d(0)
+
+
+@pytest.mark.parametrize("layer", [MaxPool2d(2), AvgPool2d(2)])
+def test_integer_input_is_named(layer):
+    name = type(layer).__name__
+    with pytest.raises(TypeError, match=rf"^{name}: expected input with a floating-point dtype, "
+                                        rf"got torch.int64$"):
+        layer(torch.zeros(1, 1, 4, 4, dtype=torch.int64))
+    assert layer(torch.zeros(1, 1, 4, 4, dtype=torch.float64)).dtype == torch.float64

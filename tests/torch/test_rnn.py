@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
@@ -167,11 +168,79 @@ def test_bad_input():
         layer([[0.0, 0.0]])
     with pytest.raises(ValueError, match=r"LSTM: expected hx of shape \(1, 1, 3\)"):
         layer(torch.zeros(4, 1, 2), (torch.zeros(1, 2, 3), torch.zeros(1, 1, 3)))
-    with pytest.raises(ValueError, match=r"LSTM: expected lengths of shape \(1,\) with values "
-                                         r"in \[1, 4\], got \[5\]"):
+    with pytest.raises(ValueError, match=r"LSTM: expected lengths in \[1, 4\] \(the sequence "
+                                         r"length\), got values in \[5, 5\]"):
         layer(torch.zeros(4, 1, 2), lengths=[5])
     with pytest.raises(ValueError, match="RNN: expected nonlinearity to be one of 'tanh', "
                                          "'relu', got 'gelu'"):
         dnn.RNN(2, 3, nonlinearity="gelu")
     with pytest.raises(ValueError, match=r"GRUCell: expected input of shape \(N, 2\)"):
         dnn.GRUCell(2, 3)(torch.zeros(1, 3))
+
+
+MAKERS = [lambda **kw: dnn.RNN(2, 3, **kw), lambda **kw: dnn.LSTM(2, 3, **kw),
+          lambda **kw: dnn.GRU(2, 3, **kw)]
+
+
+@pytest.mark.parametrize("make", MAKERS)
+@pytest.mark.parametrize("lengths", [[3.0, 2.0], [2.5, 1.0], torch.tensor([3.0, 1.0]),
+                                     np.array([1.5, 2.0]), [True, True]])
+def test_fractional_or_boolean_lengths_are_refused(make, lengths):
+    layer = make()
+    name = type(layer).__name__
+    with pytest.raises(TypeError, match=rf"^{name}: expected lengths to be integers \(one per "
+                                        rf"sequence\), got "):
+        layer(torch.zeros(3, 2, 2), lengths=lengths)
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_integer_lengths_of_every_kind_agree(make):
+    torch.manual_seed(0)
+    layer = make(batch_first=True)
+    x = torch.randn(2, 4, 2)
+    reference = layer(x, lengths=[4, 2])[0]
+    for lengths in (torch.tensor([4, 2]), np.array([4, 2], dtype=np.int32), (4, 2)):
+        torch.testing.assert_close(layer(x, lengths=lengths)[0], reference, rtol=0, atol=0)
+    with pytest.raises(ValueError, match=r"expected lengths in \[1, 4\] \(the sequence length\), "
+                                         r"got values in \[0, 2\]"):
+        layer(x, lengths=[0, 2])
+    with pytest.raises(ValueError, match=r"expected lengths of shape \(2,\) \(one per "
+                                         r"sequence\), got \(3,\)"):
+        layer(x, lengths=[1, 2, 3])
+    with pytest.raises(ValueError, match=r"lengths needs batched input"):
+        layer(x[0], lengths=[2])
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_dtype_device_and_empty_sequences_are_named(make):
+    layer = make()
+    name = type(layer).__name__
+    with pytest.raises(TypeError, match=rf"^{name}: expected input of dtype torch.float32 \(the "
+                                        rf"weights'\), got torch.float64$"):
+        layer(torch.zeros(3, 1, 2, dtype=torch.float64))
+    with pytest.raises(TypeError, match=rf"^{name}: expected input of dtype torch.float32 \(the "
+                                        rf"weights'\), got torch.int64$"):
+        layer(torch.zeros(3, 1, 2, dtype=torch.int64))
+    with pytest.raises(ValueError, match=rf"^{name}: expected input on device cpu \(where the "
+                                         rf"weights are\), got meta$"):
+        layer(torch.zeros(3, 1, 2, device="meta"))
+    with pytest.raises(ValueError, match=rf"^{name}: expected a sequence of at least 1 time step, "
+                                         rf"got input of shape \(0, 1, 2\)$"):
+        layer(torch.zeros(0, 1, 2))
+    h_0 = torch.zeros(1, 1, 3, dtype=torch.float64)
+    hx = (h_0, h_0) if name == "LSTM" else h_0
+    with pytest.raises(TypeError, match=rf"^{name}: expected h(x|_0) of dtype torch.float32"):
+        layer(torch.zeros(3, 1, 2), hx)
+
+
+@pytest.mark.parametrize("make", [lambda: dnn.RNNCell(2, 3), lambda: dnn.LSTMCell(2, 3),
+                                  lambda: dnn.GRUCell(2, 3)])
+def test_cells_name_a_wrong_dtype(make):
+    cell = make()
+    name = type(cell).__name__
+    with pytest.raises(TypeError, match=rf"^{name}: expected input of dtype torch.float32 \(the "
+                                        rf"weights'\), got torch.float64$"):
+        cell(torch.zeros(1, 2, dtype=torch.float64))
+    h = torch.zeros(1, 3, dtype=torch.float16)
+    with pytest.raises(TypeError, match=rf"^{name}: expected (hx|h) of dtype torch.float32"):
+        cell(torch.zeros(1, 2), (h, h) if name == "LSTMCell" else h)

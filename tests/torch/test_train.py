@@ -126,6 +126,74 @@ def test_regression_without_metric(device):
                   DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=50,
                   val_data=(X, y), metric=None, progress=False)
     assert "val_acc" not in history and history["val_loss"][-1] < 1e-6
+    assert set(history.metrics) == {"epoch", "train_loss", "val_loss", "lr", "time"}
+
+
+def _regression(device):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2))
+    y = X @ np.array([[2.0], [-1.0]]) + 0.5  # (64, 1) float targets
+    torch.manual_seed(0)
+    model = MLP(2, (), 1, device=device, dtype=torch.float64)
+    return X, y, model, torch.optim.SGD(model.parameters(), lr=0.1)
+
+
+def test_regression_with_metrics_none_and_the_older_spelling(device):
+    X, y, model, optimizer = _regression(device)
+    loader = DataLoader(X, y, batch_size=16, shuffle=True, seed=0)
+    history = fit(model, torch.nn.MSELoss(), optimizer, loader, epochs=2, val_data=(X, y),
+                  metrics=None, progress=False)
+    assert set(history.metrics) == {"epoch", "train_loss", "val_loss", "lr", "time"}
+    old = fit(model, torch.nn.MSELoss(), optimizer, loader, epochs=1, metric=None,
+              progress=False)
+    assert "train_acc" not in old
+    assert evaluate(model, torch.nn.MSELoss(), X, y, metrics=None).keys() == {"loss"}
+
+
+def test_accuracy_on_float_targets_is_refused_before_training(device):
+    X, y, model, optimizer = _regression(device)
+    before = [p.detach().clone() for p in model.parameters()]
+    message = (r"fit: accuracy needs integer class labels as targets, got torch.float64 targets "
+               r"of shape \(16, 1\); for regression pass metrics=None")
+    with pytest.raises(ValueError, match=message):
+        fit(model, torch.nn.MSELoss(), optimizer, DataLoader(X, y, batch_size=16), epochs=1,
+            progress=False)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+    with pytest.raises(ValueError, match=r"evaluate: accuracy needs integer class labels"):
+        evaluate(model, torch.nn.MSELoss(), X, y)
+
+
+def test_several_metrics_and_their_names():
+    (X_train, y_train), val, _ = _circles()
+    model = _model("cpu")
+
+    def error_rate(y_true, outputs):
+        return 1.0 - float(np.mean(outputs.argmax(1) == y_true))
+
+    from dlbook.metrics import accuracy
+    history = fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+                  DataLoader(X_train, y_train, batch_size=90), epochs=2, val_data=val,
+                  metrics=[accuracy, error_rate], progress=False)
+    np.testing.assert_allclose(np.add(history["val_acc"], history["val_error_rate"]), 1.0)
+    with pytest.raises(TypeError, match="fit: pass metrics= or its older spelling metric=, "
+                                        "not both"):
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            DataLoader(X_train, y_train, batch_size=90), epochs=1, metrics=None, metric=None)
+    with pytest.raises(TypeError, match="fit: expected metrics to be a metric function"):
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            DataLoader(X_train, y_train, batch_size=90), epochs=1, metrics="accuracy")
+
+
+def test_a_numpy_optimizer_is_refused_by_name():
+    import dlbook.np as dnp
+
+    (X_train, y_train), _, _ = _circles()
+    model = _model("cpu")
+    numpy_optimizer = dnp.optim.SGD([dnp.nn.Parameter(np.zeros(2))], lr=0.1)
+    with pytest.raises(TypeError, match=r"fit: expected optimizer to be a torch.optim.Optimizer "
+                                        r"over the model's parameters, got dlbook.np.optim.SGD"):
+        fit(model, torch.nn.CrossEntropyLoss(), numpy_optimizer,
+            DataLoader(X_train, y_train, batch_size=90), epochs=1, progress=False)
 
 
 def test_progress_bar_only_when_on(capsys, monkeypatch):
@@ -151,11 +219,11 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match=r"fit: expected model to be a torch.nn.Module, got "
                                         r"function"):
         fit(lambda x: x, loss_fn, optimizer, loader, epochs=1)
-    with pytest.raises(TypeError, match=r"fit: expected an optimizer with step and zero_grad, "
-                                        r"got str"):
+    with pytest.raises(TypeError, match=r"fit: expected optimizer to be a torch.optim.Optimizer "
+                                        r"over the model's parameters, got str"):
         fit(model, loss_fn, "adam", loader, epochs=1)
     with pytest.raises(TypeError, match=r"fit: expected train_loader to yield \(xb, yb\) pairs, "
-                                        r"got ndarray"):
+                                        r"got numpy.ndarray"):
         fit(model, loss_fn, optimizer, DataLoader(X_train, batch_size=90), epochs=1,
             progress=False)
     with pytest.raises(ValueError, match=r"fit: train_loader yielded no batch"):
@@ -163,3 +231,23 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match=r"fit: expected batches of numpy arrays or torch tensors, "
                                         r"got list"):
         fit(model, loss_fn, optimizer, [([[0.0, 0.0]], [0])], epochs=1, progress=False)
+
+
+def test_an_optimizer_over_another_model_is_refused():
+    (X_train, y_train), _, _ = _circles()
+    model, other = _model("cpu"), _model("cpu")
+    with pytest.raises(ValueError, match=r"fit: the optimizer updates none of the model's "
+                                         r"parameters \(was it built for another model"):
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(other.parameters(), lr=0.1),
+            DataLoader(X_train, y_train, batch_size=90), epochs=1, progress=False)
+    # some of the model's parameters (fine-tuning one layer) are fine
+    partial = torch.optim.SGD(list(model.parameters())[-2:], lr=0.1)
+    fit(model, torch.nn.CrossEntropyLoss(), partial, DataLoader(X_train, y_train, batch_size=90),
+        epochs=1, progress=False)
+
+
+def test_evaluate_checks_that_x_and_y_have_the_same_length():
+    (X_train, y_train), _, _ = _circles()
+    with pytest.raises(ValueError, match=r"evaluate: expected y with 180 samples like X, got "
+                                         r"shape \(3,\)"):
+        evaluate(_model("cpu"), torch.nn.CrossEntropyLoss(), X_train, y_train[:3])

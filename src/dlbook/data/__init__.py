@@ -7,7 +7,8 @@
 - :func:`read_idx`, :func:`write_idx`, :func:`load_mnist`: the IDX files MNIST comes in;
 - :func:`adding_problem`, :func:`copy_task`: synthetic sequence tasks that need memory;
 - :func:`sliding_windows`, :func:`load_sunspots`, :func:`load_co2`: time-series forecasting;
-- :func:`tokenize`, :class:`Vocabulary`, :func:`pad_sequences`, :func:`text_sentiment`: text.
+- :func:`tokenize`, :class:`Vocabulary`, :func:`pad_sequences`, :func:`text_sentiment`: text;
+- :func:`translated_digits`: digits placed at random positions on a larger canvas.
 """
 
 from dlbook.data.circles import circles
@@ -19,6 +20,7 @@ from dlbook.data.sequences import adding_problem, copy_task
 from dlbook.data.splits import Splits, train_val_test_split
 from dlbook.data.text import Vocabulary, pad_sequences, tokenize
 from dlbook.data.timeseries import load_co2, load_sunspots
+from dlbook.data.translated import translated_digits
 from dlbook.data.windows import sliding_windows
 
 __all__ = [
@@ -39,4 +41,5 @@ __all__ = [
     "Vocabulary",
     "pad_sequences",
     "text_sentiment",
+    "translated_digits",
 ]

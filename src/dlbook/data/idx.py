@@ -19,8 +19,12 @@ then      the values in C (row-major) order, big-endian
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import struct
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -37,19 +41,91 @@ IDX_DTYPES: dict[int, np.dtype] = {
 }
 _CODES = {dtype.newbyteorder("="): code for code, dtype in IDX_DTYPES.items()}
 _GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 20  # read 1 MiB at a time: memory follows the data, never the header's claim
 
 PathLike = str | os.PathLike
 
 
-def _read_bytes(path: PathLike) -> bytes:
-    raw = Path(path).read_bytes()
-    if raw[:2] == _GZIP_MAGIC:  # recognise gzip by its content, whatever the file's name
+def _numpy_max_ndim() -> int:
+    """The most dimensions an ndarray may have: 64 in NumPy 2, 32 before."""
+    for ndim in (64, 32):
         try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError) as error:
-            message = f"read_idx: {Path(path).name} is a damaged gzip file ({error})"
-            raise ValueError(message) from error
-    return raw
+            np.empty((1,) * ndim)
+        except ValueError:
+            continue
+        return ndim
+    return 32
+
+
+#: The most dimensions :func:`read_idx` accepts (an IDX header allows up to 255).
+MAX_NDIM = _numpy_max_ndim()
+
+
+def _read_exactly(stream: BinaryIO, size: int) -> bytearray:
+    """Up to ``size`` bytes, read in chunks, so a header that lies costs no memory."""
+    data = bytearray()
+    while len(data) < size:
+        chunk = stream.read(min(_CHUNK, size - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _count_rest(stream: BinaryIO) -> int:
+    """How many bytes are left (read and thrown away chunk by chunk)."""
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+    return total
+
+
+def _read_stream(stream: BinaryIO, name: str, plain_size: int | None) -> np.ndarray:
+    """Parse an IDX stream; ``plain_size`` is the file's size when it is not compressed."""
+    magic = stream.read(4)
+    if len(magic) < 4:
+        raise ValueError(f"read_idx: {name} is truncated: {len(magic)} bytes, no 4-byte magic "
+                         f"number")
+    zero, code, ndim = magic[:2], magic[2], magic[3]
+    if zero != b"\x00\x00" or code not in IDX_DTYPES:
+        raise ValueError(
+            f"read_idx: {name} has a bad magic number 0x{magic.hex()}: expected 0x0000 then a "
+            f"type code in {{{', '.join(f'0x{c:02X}' for c in IDX_DTYPES)}}} and the number of "
+            f"dimensions"
+        )
+    if ndim > MAX_NDIM:
+        raise ValueError(f"read_idx: {name} declares {ndim} dimensions; NumPy arrays have at "
+                         f"most {MAX_NDIM}")
+    header_size = 4 + 4 * ndim
+    sizes = stream.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
+        raise ValueError(
+            f"read_idx: {name} is truncated: the header needs {header_size} bytes for {ndim} "
+            f"dimensions, the file has {4 + len(sizes)}"
+        )
+    shape = struct.unpack(f">{ndim}I", sizes)
+    dtype = IDX_DTYPES[code]
+    native = dtype.newbyteorder("=")
+    body_size = math.prod(shape) * dtype.itemsize  # Python integers: no overflow
+    expected = header_size + body_size
+
+    def wrong_size(actual: int) -> ValueError:
+        problem = "truncated" if actual < expected else "longer than its header says"
+        return ValueError(f"read_idx: {name} is {problem}: shape {shape} of {native} needs "
+                          f"{expected} bytes, the file has {actual}")
+
+    if plain_size is not None and plain_size != expected:
+        raise wrong_size(plain_size)  # known before reading (or allocating) anything
+    body = _read_exactly(stream, body_size)
+    if len(body) < body_size:
+        raise wrong_size(header_size + len(body))
+    extra = _count_rest(stream)
+    if extra:
+        raise wrong_size(expected + extra)
+    data = np.frombuffer(body, dtype=dtype).reshape(shape)  # writable: body is a bytearray
+    if dtype != native:
+        data = data.byteswap(inplace=True).view(native)  # native byte order, without a copy
+    return data
 
 
 def read_idx(path: PathLike) -> np.ndarray:
@@ -69,8 +145,11 @@ def read_idx(path: PathLike) -> np.ndarray:
     Raises
     ------
     ValueError
-        If the magic number is not that of an IDX file, or the file is shorter or longer than
-        its header says.
+        If the magic number is not that of an IDX file, the header declares more dimensions
+        than NumPy allows, the file is shorter or longer than its header says, or the gzip
+        stream is damaged. The file is read as a stream, header first and the values in
+        chunks, so a header that claims a huge size costs no memory: the claim is checked
+        against the bytes actually there.
 
     Examples
     --------
@@ -85,33 +164,17 @@ def read_idx(path: PathLike) -> np.ndarray:
     Introduced in :doc:`/book/foundations/digits`.
     """
     name = Path(path).name
-    raw = _read_bytes(path)
-    if len(raw) < 4:
-        raise ValueError(f"read_idx: {name} is truncated: {len(raw)} bytes, no 4-byte magic number")
-    zero, code, ndim = raw[:2], raw[2], raw[3]
-    if zero != b"\x00\x00" or code not in IDX_DTYPES:
-        raise ValueError(
-            f"read_idx: {name} has a bad magic number 0x{raw[:4].hex()}: expected 0x0000 then a "
-            f"type code in {{{', '.join(f'0x{c:02X}' for c in IDX_DTYPES)}}} and the number of "
-            f"dimensions"
-        )
-    header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
-        raise ValueError(
-            f"read_idx: {name} is truncated: the header needs {header_size} bytes for {ndim} "
-            f"dimensions, the file has {len(raw)}"
-        )
-    shape = tuple(int(size) for size in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
-    dtype = IDX_DTYPES[code]
-    expected = header_size + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) != expected:
-        problem = "truncated" if len(raw) < expected else "longer than its header says"
-        raise ValueError(
-            f"read_idx: {name} is {problem}: shape {shape} of {dtype.newbyteorder('=')} needs "
-            f"{expected} bytes, the file has {len(raw)}"
-        )
-    data = np.frombuffer(raw, dtype=dtype, offset=header_size).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))  # native byte order, writable copy
+    with open(path, "rb") as file:
+        compressed = file.read(2) == _GZIP_MAGIC  # by content, whatever the file's name
+        if not compressed:
+            file.seek(0)
+            return _read_stream(file, name, os.fstat(file.fileno()).st_size)
+    try:
+        with gzip.open(path, "rb") as stream:
+            return _read_stream(stream, name, None)
+    except (OSError, EOFError, zlib.error) as error:  # gzip.BadGzipFile is an OSError
+        message = f"read_idx: {name} is a damaged gzip file ({error})"
+        raise ValueError(message) from error
 
 
 def write_idx(path: PathLike, array: np.ndarray) -> None:
@@ -165,7 +228,8 @@ def load_mnist(directory: PathLike, kind: str = "train") -> tuple[np.ndarray, np
     images : numpy.ndarray
         uint8 array of shape (N, 28, 28), pixel values 0 to 255.
     labels : numpy.ndarray
-        int64 array of shape (N,).
+        int64 array of shape (N,), the digits (or Fashion-MNIST's classes) 0 to 9; a file
+        holding anything else (255, negative or floating-point labels) raises ``ValueError``.
 
     Introduced in :doc:`/book/foundations/digits`.
     """
@@ -193,4 +257,10 @@ def load_mnist(directory: PathLike, kind: str = "train") -> tuple[np.ndarray, np
             f"load_mnist: expected images (N, H, W) and labels (N,), got {images.shape} and "
             f"{labels.shape}"
         )
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"load_mnist: expected integer labels 0 to 9, got labels of dtype "
+                         f"{labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"load_mnist: expected labels 0 to 9, got values in "
+                         f"[{labels.min()}, {labels.max()}]")
     return images, labels.astype(np.int64)

@@ -2,29 +2,76 @@
 
 from __future__ import annotations
 
+import functools
+import numbers
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from dlbook._checks import check_in, check_int, check_type
+from dlbook._checks import check_in, check_int, check_type, type_name
 
 __all__ = ["tokenize", "Vocabulary", "pad_sequences"]
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+
+@functools.lru_cache(maxsize=64)
+def _token_pattern(marks: str) -> re.Pattern[str]:
+    r"""Words (letters, digits and the combining ``marks`` of the text) or one other character.
+
+    ``[^\W_]`` is a Unicode letter or digit and ``[^\W\d_]`` a letter; for ASCII text they
+    are ``[a-z0-9]`` and ``[a-z]`` after lower-casing. Python's ``\w`` leaves out combining
+    marks (the accent of a decomposed ``e`` + U+0301, the vowel signs of Devanagari), so the
+    marks present in the text are added to the word characters.
+    """
+    extra = f"|[{re.escape(marks)}]" if marks else ""
+    word, letter = rf"(?:[^\W_]{extra})", rf"(?:[^\W\d_]{extra})"
+    return re.compile(rf"[^\W_]{word}*(?:'{letter}+)?|[^\s\w]|_")
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-case ``text`` and split it into words (keeping ``don't``) and punctuation marks.
 
+    A word is a run of letters and digits in any script (``café``, ``naïve``, ``ölçü``), with
+    an optional ``'`` and letters after it; any other character but white space is a token of
+    its own. The text is first brought to Unicode's composed form (NFC), so an accent typed as
+    a separate combining character stays inside its word.
+
     >>> tokenize("The film wasn't good, honestly!")
     ['the', 'film', "wasn't", 'good', ',', 'honestly', '!']
+    >>> tokenize("Café naïve, déjà-vu")
+    ['café', 'naïve', ',', 'déjà', '-', 'vu']
 
     Introduced in :doc:`/book/sequences/sequences-as-tensors`.
     """
     check_type(text, "text", str, caller="tokenize")
-    return _TOKEN.findall(text.lower())
+    text = unicodedata.normalize("NFC", text).lower()
+    marks = "" if text.isascii() else "".join(sorted(
+        {c for c in text if unicodedata.category(c).startswith("M")}))
+    return _token_pattern(marks).findall(text)
+
+
+def _check_ids(values: Iterable[int], name: str, caller: str) -> list[int]:
+    """A sequence of integer token ids (Python or NumPy integers, not bools, floats or text)."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{caller}: expected {name} to be a sequence of integer ids, got "
+                        f"{type_name(values)} {values!r}")
+    if hasattr(values, "tolist") and not isinstance(values, (list, tuple)):
+        array = values
+        kind = getattr(getattr(array, "dtype", None), "kind", None)
+        if kind is not None and kind not in "iu":  # a NumPy array of floats, say
+            raise TypeError(f"{caller}: expected {name} with integer ids, got an array of "
+                            f"dtype {array.dtype}")
+        values = array.tolist()  # NumPy arrays and torch tensors alike
+        if not isinstance(values, list):
+            values = [values]
+    ids = list(values)
+    for position, value in enumerate(ids):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{caller}: expected {name} to hold integer ids, got "
+                            f"{type_name(value)} {value!r} at position {position}")
+    return [int(value) for value in ids]
 
 
 class Vocabulary:
@@ -56,6 +103,11 @@ class Vocabulary:
     pad_index, unk_index = 0, 1
 
     def __init__(self, tokens: Iterable[str] = ()) -> None:
+        if isinstance(tokens, (str, bytes)):
+            raise TypeError(f"Vocabulary: expected an iterable of tokens (a list of str), got "
+                            f"the string {tokens[:20]!r}: a string would be split into its "
+                            f"characters; pass [the_string] for one token, or use "
+                            f"Vocabulary.build on tokenised text")
         self.itos: list[str] = [self.PAD, self.UNK]
         self.stoi: dict[str, int] = {self.PAD: 0, self.UNK: 1}
         for token in tokens:
@@ -78,6 +130,9 @@ class Vocabulary:
         min_freq = check_int(min_freq, "min_freq", caller="Vocabulary.build", minimum=1)
         if max_size is not None:
             max_size = check_int(max_size, "max_size", caller="Vocabulary.build", minimum=2)
+        if isinstance(corpus, (str, bytes)):
+            raise TypeError("Vocabulary.build: expected a corpus of token lists, got a string "
+                            "(tokenize it first, and wrap it in a list: [tokens])")
         counts: Counter[str] = Counter()
         for tokens in corpus:
             if isinstance(tokens, str):
@@ -104,10 +159,13 @@ class Vocabulary:
         return [self.stoi.get(token, self.unk_index) for token in tokens]
 
     def decode(self, indices: Iterable[int], skip_pad: bool = True) -> list[str]:
-        """Tokens of ``indices`` (padding left out unless ``skip_pad=False``)."""
+        """Tokens of ``indices`` (padding left out unless ``skip_pad=False``).
+
+        ``indices`` holds integers (a list, a NumPy array or a tensor of an integer dtype);
+        floats and strings are refused rather than converted.
+        """
         tokens = []
-        for index in indices:
-            index = int(index)
+        for index in _check_ids(indices, "indices", "Vocabulary.decode"):
             if not 0 <= index < len(self.itos):
                 raise IndexError(f"Vocabulary.decode: expected indices in [0, {len(self)}), "
                                  f"got {index}")
@@ -133,7 +191,8 @@ def pad_sequences(
     Parameters
     ----------
     sequences : iterable of sequences of int
-        Token indices.
+        Token indices: Python or NumPy integers (floats, bools and strings are refused, not
+        converted).
     max_len : int or None
         Output length; ``None`` means the longest sequence's length.
     pad_value : int, default 0
@@ -160,7 +219,9 @@ def pad_sequences(
     caller = "pad_sequences"
     check_in(truncating, "truncating", ("post", "pre"), caller=caller)
     pad_value = check_int(pad_value, "pad_value", caller=caller)
-    sequences = [list(s) for s in sequences]
+    if isinstance(sequences, (str, bytes)):
+        raise TypeError(f"{caller}: expected sequences of integer ids, got a string")
+    sequences = [_check_ids(s, f"sequence {i}", caller) for i, s in enumerate(sequences)]
     if max_len is None:
         max_len = max((len(s) for s in sequences), default=0)
     else:

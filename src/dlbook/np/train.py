@@ -12,17 +12,25 @@ Every step follows the API contract of :mod:`dlbook.np.nn`::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from dlbook._checks import check_array, check_int, check_positive_int, type_name
 from dlbook._progress import progress_bar
-from dlbook.history import History, metric_name
-from dlbook.metrics import accuracy
+from dlbook.history import (
+    DEFAULT_METRICS,
+    NOT_GIVEN,
+    History,
+    check_metric_targets,
+    check_optimizer_owns,
+    metric_name,
+    resolve_metrics,
+)
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
+Metrics = Metric | Sequence[Metric] | None
 
 
 _REQUIRED_METHODS = {
@@ -120,26 +128,32 @@ def evaluate(
     y: np.ndarray,
     *,
     batch_size: int = 256,
-    metric: Metric | None = accuracy,
+    metrics: Metrics = DEFAULT_METRICS,
+    metric: Metrics = NOT_GIVEN,
 ) -> dict[str, float]:
-    """Loss (and metric) of ``model`` on ``(X, y)``, in evaluation mode, without learning.
+    """Loss (and metrics) of ``model`` on ``(X, y)``, in evaluation mode, without learning.
 
     The loss is computed once on all the outputs, so it is exact for any ``reduction``.
+    ``metrics`` is as in :func:`fit` (accuracy by default, ``None`` for the loss only);
+    ``metric`` is its older, singular spelling.
 
     Returns
     -------
     dict
-        ``{"loss": ..., "acc": ...}``; the metric's key is ``"acc"`` for
-        :func:`dlbook.metrics.accuracy`, else the metric function's name; no metric key when
-        ``metric`` is ``None``.
+        ``{"loss": ..., "acc": ...}``; a metric's key is ``"acc"`` for
+        :func:`dlbook.metrics.accuracy`, else the metric function's name; only ``"loss"``
+        when ``metrics`` is ``None``.
 
     Introduced in :doc:`/book/foundations/training`.
     """
+    metrics = resolve_metrics(metrics, metric, caller="evaluate")
     _check_parts("evaluate", model=model, loss_fn=loss_fn)
     outputs, targets = _collect(model, (X, y), batch_size, "evaluate")
+    check_metric_targets(metrics, targets.dtype.kind == "f", targets.shape, targets.dtype,
+                         caller="evaluate")
     result = {"loss": float(loss_fn(outputs, targets))}
-    if metric is not None:
-        result[metric_name(metric)] = float(metric(targets, outputs))
+    for function in metrics:
+        result[metric_name(function)] = float(function(targets, outputs))
     return result
 
 
@@ -151,9 +165,10 @@ def fit(
     *,
     epochs: int,
     val_data: tuple[np.ndarray, np.ndarray] | Iterable[Any] | None = None,
-    metric: Metric | None = accuracy,
+    metrics: Metrics = DEFAULT_METRICS,
     progress: bool | None = None,
     val_batch_size: int = 256,
+    metric: Metrics = NOT_GIVEN,
 ) -> History:
     """Train a NumPy network with mini-batch gradient descent for ``epochs`` passes over the data.
 
@@ -173,15 +188,21 @@ def fit(
     val_data
         ``(X_val, y_val)`` arrays or an iterable of batches, evaluated after every epoch in
         evaluation mode; ``None`` to skip.
-    metric
-        ``metric(y_true, outputs) -> float`` recorded as ``train_<name>`` and ``val_<name>``;
-        :func:`dlbook.metrics.accuracy` (``train_acc``, ``val_acc``) by default, which needs
-        class labels as targets: pass ``None`` for regression.
+    metrics
+        A function ``f(y_true, outputs) -> float``, a sequence of them, or ``None``; each is
+        recorded as ``train_<name>`` and ``val_<name>``. By default
+        :func:`dlbook.metrics.accuracy` (``train_acc``, ``val_acc``), which needs class
+        labels as targets: pass ``metrics=None`` for regression (the history then holds the
+        losses only). Asking for accuracy with floating-point targets (other than class
+        probabilities of shape (N, C)) raises a ``ValueError`` before the first step.
     progress
         Show a progress bar over epochs; ``None``: on unless ``DLBOOK_PROGRESS=0``. Nothing is
         printed when it is off.
     val_batch_size
         Rows per forward pass when evaluating ``val_data`` arrays.
+    metric
+        The older, singular spelling of ``metrics`` (``metric=None`` is ``metrics=None``);
+        give one or the other.
 
     Returns
     -------
@@ -193,10 +214,12 @@ def fit(
     Introduced in :doc:`/book/foundations/training`.
     """
     caller = "fit"
+    metrics = resolve_metrics(metrics, metric, caller=caller)
     _check_parts(caller, model=model, loss_fn=loss_fn, optimizer=optimizer)
+    check_optimizer_owns(model, optimizer, caller=caller)
     epochs = check_int(epochs, "epochs", caller=caller, minimum=1)
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
-    name = None if metric is None else metric_name(metric)
+    names = [metric_name(function) for function in metrics]
     history = History()
     bar = progress_bar(range(epochs), progress, desc="epochs", total=epochs)
     for _ in bar:
@@ -205,6 +228,9 @@ def fit(
         loss_sum, seen = 0.0, 0
         outputs, targets = [], []
         for xb, yb in train_loader:
+            if metrics and seen == 0:  # before the first step: fail before training
+                check_metric_targets(metrics, np.asarray(yb).dtype.kind == "f",
+                                     np.shape(yb), np.asarray(yb).dtype, caller=caller)
             output = model(xb)
             loss = loss_fn(output, yb)
             optimizer.zero_grad()
@@ -214,19 +240,24 @@ def fit(
             batch = len(xb)
             loss_sum += loss * batch
             seen += batch
-            if metric is not None:
+            if metrics:
                 outputs.append(output)
                 targets.append(yb)
         if seen == 0:
             raise ValueError(f"{caller}: train_loader yielded no batch")
         record: dict[str, float] = {"train_loss": loss_sum / seen}
-        if metric is not None:
-            record[f"train_{name}"] = metric(np.concatenate(targets), np.concatenate(outputs))
+        if metrics:
+            all_targets, all_outputs = np.concatenate(targets), np.concatenate(outputs)
+            for name, function in zip(names, metrics, strict=True):
+                record[f"train_{name}"] = function(all_targets, all_outputs)
         if val_data is not None:
             val_outputs, val_targets = _collect(model, val_data, val_batch_size, caller)
+            if metrics:
+                check_metric_targets(metrics, val_targets.dtype.kind == "f", val_targets.shape,
+                                     val_targets.dtype, caller=caller)
             record["val_loss"] = float(loss_fn(val_outputs, val_targets))
-            if metric is not None:
-                record[f"val_{name}"] = metric(val_targets, val_outputs)
+            for name, function in zip(names, metrics, strict=True):
+                record[f"val_{name}"] = function(val_targets, val_outputs)
         groups = getattr(optimizer, "param_groups", None)
         if groups:
             record["lr"] = groups[0]["lr"]

@@ -14,7 +14,7 @@ the epoch, so a GPU is not made to wait for the CPU after every step.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,10 +22,18 @@ import torch
 
 from dlbook._checks import check_int, check_positive_int, type_name
 from dlbook._progress import progress_bar
-from dlbook.history import History, metric_name
-from dlbook.metrics import accuracy
+from dlbook.history import (
+    DEFAULT_METRICS,
+    NOT_GIVEN,
+    History,
+    check_metric_targets,
+    check_optimizer_owns,
+    metric_name,
+    resolve_metrics,
+)
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
+Metrics = Metric | Sequence[Metric] | None
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
@@ -114,12 +122,17 @@ def predict(
 
 
 @torch.no_grad()
-def _collect(model: torch.nn.Module, data: Any, batch_size: int) -> tuple[torch.Tensor, ...]:
+def _collect(model: torch.nn.Module, data: Any, batch_size: int,
+             caller: str = "fit") -> tuple[torch.Tensor, ...]:
     target, float_dtype = model_device(model), _floating_dtype(model)
     if isinstance(data, tuple) and len(data) == 2:
         X, y = data
         outputs = predict(model, X, batch_size=batch_size)
-        return outputs, _to_device(y, target, float_dtype)
+        y = _to_device(y, target, float_dtype)
+        if y.ndim == 0 or y.shape[0] != outputs.shape[0]:
+            raise ValueError(f"{caller}: expected y with {outputs.shape[0]} samples like X, got "
+                             f"shape {tuple(y.shape)}")
+        return outputs, y
     was_training = model.training
     model.eval()
     try:
@@ -146,28 +159,34 @@ def evaluate(
     y: Any,
     *,
     batch_size: int = 256,
-    metric: Metric | None = accuracy,
+    metrics: Metrics = DEFAULT_METRICS,
     device: Any = None,
+    metric: Metrics = NOT_GIVEN,
 ) -> dict[str, float]:
-    """Loss (and metric) of ``model`` on ``(X, y)`` in evaluation mode, without gradients.
+    """Loss (and metrics) of ``model`` on ``(X, y)`` in evaluation mode, without gradients.
 
     The loss is computed once on all outputs, so it is exact for any ``reduction``.
+    ``metrics`` is as in :func:`fit` (accuracy by default, ``None`` for the loss only);
+    ``metric`` is its older, singular spelling.
 
     Returns
     -------
     dict
-        ``{"loss": ..., "acc": ...}`` (the metric key is ``"acc"`` for
+        ``{"loss": ..., "acc": ...}`` (a metric's key is ``"acc"`` for
         :func:`dlbook.metrics.accuracy`, else the metric function's name).
 
     Introduced in :doc:`/book/foundations/digits`.
     """
+    metrics = resolve_metrics(metrics, metric, caller="evaluate")
     _check_model(model, "evaluate")
     if device is not None:
         model.to(device)
-    outputs, targets = _collect(model, (X, y), batch_size)
+    outputs, targets = _collect(model, (X, y), batch_size, "evaluate")
+    check_metric_targets(metrics, targets.is_floating_point(), tuple(targets.shape),
+                         targets.dtype, caller="evaluate")
     result = {"loss": float(loss_fn(outputs, targets))}
-    if metric is not None:
-        result[metric_name(metric)] = _metric_value(metric, targets, outputs)
+    for function in metrics:
+        result[metric_name(function)] = _metric_value(function, targets, outputs)
     return result
 
 
@@ -180,9 +199,10 @@ def fit(
     epochs: int,
     val_data: Any = None,
     device: Any = None,
-    metric: Metric | None = accuracy,
+    metrics: Metrics = DEFAULT_METRICS,
     progress: bool | None = None,
     val_batch_size: int = 256,
+    metric: Metrics = NOT_GIVEN,
 ) -> History:
     """Train a PyTorch model for ``epochs`` passes over ``train_loader``.
 
@@ -194,7 +214,9 @@ def fit(
         ``loss_fn(outputs, targets)`` returning a 0-d tensor, e.g.
         :class:`torch.nn.CrossEntropyLoss`.
     optimizer
-        A :class:`torch.optim.Optimizer` over ``model.parameters()``.
+        A :class:`torch.optim.Optimizer` over ``model.parameters()`` (anything else, a
+        :mod:`dlbook.np.optim` optimizer for instance, is refused: it could not update
+        torch parameters).
     train_loader
         Yields ``(xb, yb)`` batches: a :class:`dlbook.data.DataLoader` over NumPy arrays
         (floating arrays are converted to the dtype of the model's parameters) or a
@@ -207,13 +229,18 @@ def fit(
     device
         Move the model there before training; by default the model stays where it is and
         batches follow it. Build the optimizer after moving the model, as torch requires.
-    metric
-        ``metric(y_true, outputs) -> float`` on NumPy arrays, recorded as ``train_<name>`` and
-        ``val_<name>``; accuracy by default, ``None`` for regression.
+    metrics
+        A function ``f(y_true, outputs) -> float`` on NumPy arrays, a sequence of them, or
+        ``None``; each is recorded as ``train_<name>`` and ``val_<name>``. Accuracy by
+        default; ``metrics=None`` for regression (the history then holds the losses only).
+        Asking for accuracy with floating-point targets (other than class probabilities of
+        shape (N, C)) raises a ``ValueError`` before the first step.
     progress
         Progress bar over epochs; ``None``: on unless ``DLBOOK_PROGRESS=0``.
     val_batch_size
         Rows per forward pass when evaluating ``val_data`` arrays.
+    metric
+        The older, singular spelling of ``metrics``; give one or the other.
 
     Returns
     -------
@@ -223,16 +250,18 @@ def fit(
     Introduced in :doc:`/book/foundations/digits`.
     """
     caller = "fit"
+    metrics = resolve_metrics(metrics, metric, caller=caller)
     _check_model(model, caller)
-    if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
-        raise TypeError(f"{caller}: expected an optimizer with step and zero_grad, got "
-                        f"{type_name(optimizer)}")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"{caller}: expected optimizer to be a torch.optim.Optimizer over the "
+                        f"model's parameters, got {type_name(optimizer)}")
+    check_optimizer_owns(model, optimizer, caller=caller)
     epochs = check_int(epochs, "epochs", caller=caller, minimum=1)
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
     if device is not None:
         model.to(device)
     target, float_dtype = model_device(model), _floating_dtype(model)
-    name = None if metric is None else metric_name(metric)
+    names = [metric_name(function) for function in metrics]
     history = History()
     bar = progress_bar(range(epochs), progress, desc="epochs", total=epochs)
     for _ in bar:
@@ -245,6 +274,9 @@ def fit(
                                 f"{type_name(batch)}")
             xb = _to_device(batch[0], target, float_dtype)
             yb = _to_device(batch[1], target, float_dtype)
+            if metrics and not batch_losses:  # before the first step: fail before training
+                check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
+                                     yb.dtype, caller=caller)
             optimizer.zero_grad()
             output = model(xb)
             loss = loss_fn(output, yb)
@@ -252,7 +284,7 @@ def fit(
             optimizer.step()
             batch_losses.append(loss.detach())
             batch_sizes.append(len(xb))
-            if metric is not None:
+            if metrics:
                 outputs.append(output.detach())
                 targets.append(yb)
         if not batch_losses:
@@ -262,14 +294,19 @@ def fit(
             history.log_iteration(value)
         weights = torch.tensor(batch_sizes, dtype=torch.float64)
         record: dict[str, float] = {"train_loss": float((losses * weights).sum() / weights.sum())}
-        if metric is not None:
-            record[f"train_{name}"] = _metric_value(metric, torch.cat(targets), torch.cat(outputs))
+        if metrics:
+            all_targets, all_outputs = torch.cat(targets), torch.cat(outputs)
+            for name, function in zip(names, metrics, strict=True):
+                record[f"train_{name}"] = _metric_value(function, all_targets, all_outputs)
         if val_data is not None:
             val_outputs, val_targets = _collect(model, val_data, val_batch_size)
+            if metrics:
+                check_metric_targets(metrics, val_targets.is_floating_point(),
+                                     tuple(val_targets.shape), val_targets.dtype, caller=caller)
             with torch.no_grad():
                 record["val_loss"] = float(loss_fn(val_outputs, val_targets))
-            if metric is not None:
-                record[f"val_{name}"] = _metric_value(metric, val_targets, val_outputs)
+            for name, function in zip(names, metrics, strict=True):
+                record[f"val_{name}"] = _metric_value(function, val_targets, val_outputs)
         groups = getattr(optimizer, "param_groups", None)
         if groups:
             record["lr"] = float(groups[0]["lr"])

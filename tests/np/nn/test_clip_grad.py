@@ -69,7 +69,7 @@ def test_errors():
     with pytest.raises(ValueError, match="clip_grad_norm_: expected norm_type > 0"):
         clip_grad_norm_([Parameter(np.zeros(2))], 1.0, norm_type=0)
     with pytest.raises(TypeError, match="clip_grad_value_: expected each parameter to be "
-                                        "Parameter, got ndarray"):
+                                        "dlbook.np.nn.Parameter, got numpy.ndarray"):
         clip_grad_value_([np.zeros(2)], 1.0)
 
 

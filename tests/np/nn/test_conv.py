@@ -120,7 +120,7 @@ def test_bad_input():
     with pytest.raises(RuntimeError, match="Conv2d: backward called before forward"):
         layer.backward(np.zeros((1, 4, 3, 3)))
     layer(np.zeros((2, 3, 5, 5)))
-    with pytest.raises(ValueError, match=r"conv2d_backward: expected grad_output of shape "
+    with pytest.raises(ValueError, match=r"Conv2d.backward: expected grad_output of shape "
                                          r"\(2, 4, 3, 3\) \(the shape of the forward output\), "
                                          r"got \(2, 4, 5, 5\)"):
         layer.backward(np.zeros((2, 4, 5, 5)))

@@ -77,10 +77,10 @@ def test_bad_input():
         Dropout(0.5, rng="seed")
     with pytest.raises(RuntimeError, match="Dropout: backward called before forward"):
         Dropout(0.5).backward(np.zeros(3))
-    with pytest.raises(TypeError, match="dropout_forward: expected x to be a numpy.ndarray"):
+    with pytest.raises(TypeError, match="Dropout: expected x to be a numpy.ndarray, got list"):
         Dropout(0.5)([1.0])
     drop = Dropout(0.5, rng=0)
     drop(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"dropout_backward: expected grad_output of shape "
+    with pytest.raises(ValueError, match=r"Dropout.backward: expected grad_output of shape "
                                          r"\(2, 3\)"):
         drop.backward(np.zeros((3, 2)))

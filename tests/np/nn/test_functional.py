@@ -144,7 +144,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="linear_forward: expected weight with 2 dimensions, "
                                          "got 1"):
         F.linear(np.zeros((2, 3)), np.zeros(3))
-    with pytest.raises(ValueError, match="softmax_forward: expected x with at least 1 dimension"):
+    with pytest.raises(ValueError, match="softmax: expected x with at least 1 dimension"):
         F.softmax(np.array(1.0))
     with pytest.raises(TypeError, match="mse_loss_backward: expected grad_output to be a real "
                                         "number"):

@@ -78,7 +78,18 @@ def test_bad_input():
         init.kaiming_normal_(np.zeros((3, 3)), mode="fan_avg")
     with pytest.raises(ValueError, match="calculate_gain: expected nonlinearity"):
         init.calculate_gain("swish")
-    with pytest.raises(TypeError, match="zeros_: expected a Parameter or numpy.ndarray, got list"):
+    with pytest.raises(TypeError, match="zeros_: expected a dlbook.np.nn.Parameter or "
+                                        "numpy.ndarray, got list"):
         init.zeros_([1.0])
     with pytest.raises(TypeError, match="floating-point"):
         init.normal_(np.zeros(3, dtype=np.int64))
+
+
+def test_uniform_and_normal_check_their_bounds():
+    with pytest.raises(ValueError, match=r"^uniform_: expected a <= b, got a=1.0, b=-1.0$"):
+        init.uniform_(np.zeros(3), a=1.0, b=-1.0)
+    with pytest.raises(ValueError, match=r"^uniform_: expected b to be finite, got nan$"):
+        init.uniform_(np.zeros(3), a=0.0, b=float("nan"))
+    with pytest.raises(ValueError, match=r"^normal_: expected mean to be finite, got inf$"):
+        init.normal_(np.zeros(3), mean=float("inf"))
+    assert (init.uniform_(np.zeros(3), a=2.0, b=2.0, rng=0) == 2.0).all()

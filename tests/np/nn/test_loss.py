@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np.nn import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
+from dlbook.np.nn.functional import binary_cross_entropy_forward, mse_loss_forward
 from dlbook.testing import assert_close, gradcheck_loss
 
 SETTINGS = settings(max_examples=25, deadline=None)
@@ -171,28 +172,28 @@ def test_bad_input():
     with pytest.raises(ValueError, match="MSELoss: expected reduction to be one of 'mean', 'sum', "
                                          "got 'none'"):
         MSELoss(reduction="none")
-    with pytest.raises(ValueError, match=r"mse_loss_forward: expected target of the same shape "
+    with pytest.raises(ValueError, match=r"MSELoss: expected target of the same shape "
                                          r"as input \(4, 2\), got \(4,\)"):
         MSELoss()(np.zeros((4, 2)), np.zeros(4))
-    with pytest.raises(ValueError, match=r"cross_entropy_forward: expected target with class "
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: expected target with class "
                                          r"indices in \[0, 3\), got values in \[0, 3\]"):
         CrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 3]))
-    with pytest.raises(TypeError, match="cross_entropy_forward: expected target with an integer "
+    with pytest.raises(TypeError, match="CrossEntropyLoss: expected target with an integer "
                                         "dtype, got float64"):
         CrossEntropyLoss()(np.zeros((2, 3)), np.array([0.0, 1.0]))
-    with pytest.raises(ValueError, match=r"cross_entropy_forward: expected input with 2 "
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: expected input with 2 "
                                          r"dimensions, got 1"):
         CrossEntropyLoss()(np.zeros(3), np.array([0]))
-    with pytest.raises(ValueError, match=r"cross_entropy_forward: expected target of shape "
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: expected target of shape "
                                          r"\(2,\) \(one class index per row\), got \(3,\)"):
         CrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 1, 2]))
-    with pytest.raises(ValueError, match=r"cross_entropy_forward: expected weight of shape "
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: expected weight of shape "
                                          r"\(3,\) \(one weight per class\), got \(2,\)"):
         CrossEntropyLoss(weight=np.ones(2))(np.zeros((2, 3)), np.array([0, 1]))
-    with pytest.raises(ValueError, match=r"binary_cross_entropy_forward: expected input "
+    with pytest.raises(ValueError, match=r"BCELoss: expected input "
                                          r"probabilities in \[0, 1\], got values in"):
         BCELoss()(np.array([0.5, 1.5]), np.array([0.0, 1.0]))
-    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits_forward: expected "
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: expected "
                                          r"pos_weight broadcastable to the input's shape "
                                          r"\(2, 3\), got \(2,\)"):
         BCEWithLogitsLoss(pos_weight=np.ones(2))(np.zeros((2, 3)), np.zeros((2, 3)))
@@ -201,6 +202,46 @@ def test_bad_input():
         BCELoss(weight=[1.0])
     with pytest.raises(RuntimeError, match="L1Loss: backward called before forward"):
         L1Loss().backward()
+    loss_fn = MSELoss()
+    loss_fn(np.zeros(2), np.zeros(2))
+    with pytest.raises(TypeError, match="MSELoss.backward: expected grad_output to be a real "
+                                        "number, got str"):
+        loss_fn.backward("1")
+    with pytest.raises(ValueError, match=r"^mse_loss_forward: expected a non-empty input"):
+        mse_loss_forward(np.zeros(0), np.zeros(0))  # the functional core keeps its own name
+
+
+@pytest.mark.parametrize(
+    ("input", "target", "message"),
+    [
+        ([0.5, 1.5], [0.0, 1.0], r"expected input probabilities in \[0, 1\], got values in "
+                                 r"\[0.5, 1.5\]$"),
+        ([np.nan, 0.5], [0.0, 1.0], r"expected input probabilities in \[0, 1\], got values in "
+                                    r"\[0.5, 0.5\] and NaN$"),
+        ([np.nan, np.nan], [0.0, 1.0], r"expected input probabilities in \[0, 1\], got only "
+                                       r"NaN$"),
+        ([0.5, 0.5], [0.0, 2.0], r"expected target in \[0, 1\], got values in \[0.0, 2.0\]$"),
+        ([0.5, 0.5], [-1.0, 1.0], r"expected target in \[0, 1\], got values in "
+                                  r"\[-1.0, 1.0\]$"),
+        ([0.5, 0.5], [np.nan, 1.0], r"expected target in \[0, 1\], got values in \[1.0, 1.0\] "
+                                    r"and NaN$"),
+    ],
+)
+def test_bce_refuses_what_torch_refuses(input, target, message):
+    input, target = np.array(input), np.array(target)
+    with pytest.raises(RuntimeError, match="should be between 0 and 1"):  # torch raises too
+        torch.nn.functional.binary_cross_entropy(torch.tensor(input), torch.tensor(target))
+    with pytest.raises(ValueError, match="BCELoss: " + message):
+        BCELoss()(input, target)
+    with pytest.raises(ValueError, match="binary_cross_entropy_forward: " + message):
+        binary_cross_entropy_forward(input, target)
+
+
+def test_bce_accepts_the_ends_of_the_interval_and_integer_targets():
+    loss = BCELoss()(np.array([0.0, 1.0, 0.25]), np.array([0, 1, 1]))
+    expected = torch.nn.functional.binary_cross_entropy(torch.tensor([0.0, 1.0, 0.25]),
+                                                        torch.tensor([0.0, 1.0, 1.0]))
+    assert loss == pytest.approx(float(expected), rel=1e-6)
 
 
 def test_gradient_has_the_input_dtype():

@@ -102,7 +102,7 @@ def test_state_dict_loads_into_torch():
 def test_bad_input():
     layer = LSTM(2, 3, rng=0)
     with pytest.raises(TypeError, match=r"LSTM: expected hx to be a tuple \(h_0, c_0\), "
-                                        r"got ndarray"):
+                                        r"got numpy.ndarray"):
         layer(np.zeros((4, 1, 2)), np.zeros((1, 1, 3)))
     with pytest.raises(ValueError, match=r"LSTM: expected c_0 of shape \(1, 1, 3\)"):
         layer(np.zeros((4, 1, 2)), (np.zeros((1, 1, 3)), np.zeros((1, 2, 3))))

@@ -129,7 +129,7 @@ def test_load_state_dict_errors():
         layer.load_state_dict({"weight": np.ones((3, 2)), "bias": np.ones(4)})
     assert_close(layer.weight.data, before["weight"])  # nothing copied on error
     with pytest.raises(TypeError, match="Linear.load_state_dict: expected state_dict to be "
-                                        "Mapping, got list"):
+                                        "collections.abc.Mapping, got list"):
         layer.load_state_dict([np.ones((3, 2))])
     result = layer.load_state_dict({"weight": np.ones((3, 2)), "extra": 1}, strict=False)
     assert result.missing_keys == ["bias"] and result.unexpected_keys == ["extra"]
@@ -182,7 +182,8 @@ def test_sequential_container():
         net[3]
     with pytest.raises(TypeError, match="Sequential: expected an int or slice index, got str"):
         net["0"]
-    with pytest.raises(TypeError, match="Sequential: expected a Module, got ufunc"):
+    with pytest.raises(TypeError, match="Sequential: expected a dlbook.np.nn.Module, "
+                                        "got numpy.ufunc"):
         Sequential(np.tanh)
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np.nn import BatchNorm1d, BatchNorm2d, LayerNorm
-from dlbook.np.nn.functional import batch_norm_backward, batch_norm_forward
+from dlbook.np.nn.functional import batch_norm, batch_norm_backward, batch_norm_forward
 from dlbook.testing import assert_close, gradcheck_function, gradcheck_module, torch_state_to_numpy
 
 SETTINGS = settings(max_examples=20, deadline=None)
@@ -183,11 +183,41 @@ def test_bad_input():
         BatchNorm1d(3)(np.zeros((4, 2), dtype=np.float32))
     with pytest.raises(ValueError, match=r"BatchNorm2d: expected input of shape \(N, C, H, W\)"):
         BatchNorm2d(3)(np.zeros((4, 3), dtype=np.float32))
-    with pytest.raises(ValueError, match="expected more than 1 value per channel"):
+    with pytest.raises(ValueError, match="BatchNorm1d: expected more than 1 value per channel"):
         BatchNorm1d(3)(np.zeros((1, 3), dtype=np.float32))
+    bn = BatchNorm1d(3)
+    bn(np.zeros((4, 3), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"BatchNorm1d.backward: expected grad_output of shape "
+                                         r"\(4, 3\)"):
+        bn.backward(np.zeros((3, 4), dtype=np.float32))
     with pytest.raises(ValueError, match=r"LayerNorm: expected input of shape \(\*, 2, 3\)"):
         LayerNorm((2, 3))(np.zeros((4, 3, 2), dtype=np.float32))
     with pytest.raises(ValueError, match="BatchNorm1d: expected momentum"):
         BatchNorm1d(3, momentum=1.5)
     with pytest.raises(RuntimeError, match="backward called before forward"):
         LayerNorm(3).backward(np.zeros((1, 3)))
+
+
+@pytest.mark.parametrize("make", [lambda eps: BatchNorm1d(3, eps=eps),
+                                  lambda eps: BatchNorm2d(3, eps=eps),
+                                  lambda eps: LayerNorm(3, eps=eps)])
+def test_eps_must_be_positive(make):
+    name = type(make(1e-5)).__name__
+    for eps, shown in ((0, "0.0"), (0.0, "0.0"), (-1e-5, "-1e-05")):
+        with pytest.raises(ValueError, match=rf"^{name}: expected eps > 0.0, got {shown}$"):
+            make(eps)
+
+
+def test_why_eps_zero_is_refused():
+    # with eps = 0 a channel that is constant over the batch is 0 / 0
+    x = np.ones((4, 3))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = batch_norm(x, None, None, training=True, eps=0.0)
+    assert np.isnan(out).all()
+    # torch refuses it when training (at the first forward pass, not in the constructor)
+    theirs = torch.nn.BatchNorm1d(3, eps=0.0, affine=False, dtype=torch.float64)
+    with pytest.raises(ValueError, match="eps must be positive during training"):
+        theirs(torch.tensor(x))
+    # and its LayerNorm gives NaN for a constant sample
+    assert torch.isnan(torch.nn.LayerNorm(3, eps=0.0)(torch.ones(2, 3))).all()
+    assert np.isfinite(BatchNorm1d(3, dtype=np.float64)(x)).all()

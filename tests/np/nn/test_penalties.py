@@ -50,5 +50,7 @@ def test_accumulates_and_l2_equals_weight_decay():
 def test_bad_input():
     with pytest.raises(ValueError, match="l2_penalty: expected weight"):
         l2_penalty(_params(), -1.0)
-    with pytest.raises(TypeError, match="l1_penalty: expected an iterable of Parameter"):
+    with pytest.raises(TypeError, match="l1_penalty: expected an iterable of "
+                                        "dlbook.np.nn.Parameter, got an element of type "
+                                        "numpy.ndarray"):
         l1_penalty([np.zeros(3)], 0.1)

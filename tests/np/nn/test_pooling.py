@@ -117,6 +117,14 @@ def test_bad_input():
         MaxPool2d(2).backward(np.zeros((1, 1, 2, 2)))
     pool = MaxPool2d(2)
     pool(np.zeros((1, 1, 4, 4)))
-    with pytest.raises(ValueError, match=r"max_pool2d_backward: expected grad_output of shape "
+    with pytest.raises(ValueError, match=r"MaxPool2d.backward: expected grad_output of shape "
+                                         r"\(1, 1, 2, 2\)"):
+        pool.backward(np.zeros((1, 1, 4, 4)))
+
+
+def test_avg_pool_backward_names_the_layer():
+    pool = AvgPool2d(2)
+    pool(np.zeros((1, 1, 4, 4)))
+    with pytest.raises(ValueError, match=r"^AvgPool2d.backward: expected grad_output of shape "
                                          r"\(1, 1, 2, 2\)"):
         pool.backward(np.zeros((1, 1, 4, 4)))

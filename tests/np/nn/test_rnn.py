@@ -155,3 +155,28 @@ def test_bad_arguments_and_input():
         cell(np.zeros((4, 3)))
     with pytest.raises(ValueError, match=r"RNNCell: expected h of shape \(4, 3\)"):
         cell(np.zeros((4, 2)), np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_a_sequence_of_zero_steps_is_refused(batch_first):
+    from dlbook.np.nn import GRU, LSTM
+
+    for layer in (RNN(2, 3, batch_first=batch_first, rng=0),
+                  LSTM(2, 3, batch_first=batch_first, rng=0),
+                  GRU(2, 3, batch_first=batch_first, rng=0)):
+        name = type(layer).__name__
+        shape = (1, 0, 2) if batch_first else (0, 1, 2)
+        with pytest.raises(ValueError, match=rf"^{name}: expected a sequence of at least 1 time "
+                                             rf"step, got input of shape \({shape[0]}, "
+                                             rf"{shape[1]}, 2\)$"):
+            layer(np.zeros(shape, dtype=np.float32))
+    with pytest.raises(ValueError, match=r"^recurrent_forward: expected a sequence of at least 1 "
+                                         r"time step, got x of shape \(0, 1, 2\)$"):
+        F.recurrent_forward(np.zeros((0, 1, 2)), (np.zeros((1, 3)),), np.zeros((3, 2)),
+                            np.zeros((3, 3)), mode="rnn_tanh")
+
+
+def test_fractional_lengths_are_refused():
+    layer = RNN(2, 3, rng=0)
+    with pytest.raises(TypeError, match="RNN: expected lengths with an integer dtype, got float64"):
+        layer(np.zeros((3, 2, 2), dtype=np.float32), lengths=[3.0, 2.5])

@@ -146,7 +146,8 @@ def test_bad_arguments(name, kwargs, error, message):
 
 def test_needs_one_of_our_optimizers():
     _, theirs_opt = make_pair()
-    with pytest.raises(TypeError, match="StepLR: expected a dlbook.np.optim Optimizer, got SGD"):
+    with pytest.raises(TypeError, match="StepLR: expected a dlbook.np.optim Optimizer, "
+                                        "got torch.optim.SGD"):
         lr_scheduler.StepLR(theirs_opt, step_size=2)
     with pytest.raises(NotImplementedError, match="LRScheduler does not implement get_lr"):
         lr_scheduler.LRScheduler(make_pair()[0])

@@ -168,10 +168,17 @@ def test_bad_arguments():
         SGD([param], momentum=0.9, dampening=0.1, nesterov=True)
     with pytest.raises(ValueError, match="SGD: got an empty parameter list"):
         SGD([])
-    with pytest.raises(TypeError, match="SGD: expected an iterable of Parameters"):
+    with pytest.raises(TypeError, match=r"SGD: expected an iterable of dlbook.np.nn.Parameter "
+                                        r"or of parameter-group dicts, got "
+                                        r"dlbook.np.nn.Parameter \(wrap it in a list"):
         SGD(param)
-    with pytest.raises(TypeError, match="SGD: expected only Parameters in 'params', got ndarray"):
+    with pytest.raises(TypeError, match="SGD: expected only dlbook.np.nn.Parameter in 'params', "
+                                        "got numpy.ndarray"):
         SGD([np.zeros(1)])
+    # torch's Parameter has the same name: the message tells the two apart
+    with pytest.raises(TypeError, match="SGD: expected only dlbook.np.nn.Parameter in 'params', "
+                                        "got torch.nn.Parameter"):
+        SGD(torch.nn.Linear(2, 1).parameters())
     with pytest.raises(ValueError, match="SGD: some parameters appear in more than one group"):
         SGD([{"params": [param]}, {"params": [param]}])
     with pytest.raises(ValueError, match=r"SGD: unknown hyperparameters \['betas'\]"):

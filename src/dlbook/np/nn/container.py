@@ -43,7 +43,7 @@ class Sequential(Module):
     def append(self, module: Module) -> Sequential:
         """Add ``module`` at the end."""
         if not isinstance(module, Module):
-            raise TypeError(f"Sequential: expected a Module, got {type_name(module)}")
+            raise TypeError(f"Sequential: expected a dlbook.np.nn.Module, got {type_name(module)}")
         self._modules[str(len(self._modules))] = module
         return self
 

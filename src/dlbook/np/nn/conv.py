@@ -6,7 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_float_dtype, check_positive_int, check_type
+from dlbook._checks import (
+    as_caller,
+    check_array,
+    check_float_dtype,
+    check_positive_int,
+    check_type,
+)
 from dlbook.np.nn.functional.conv import _conv2d_forward, _pair, conv2d_backward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
@@ -105,8 +111,9 @@ class Conv2d(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Return ``dL/dx``; add ``dL/dW`` and ``dL/db`` to the parameters' ``.grad``."""
-        grad_x, grad_weight, grad_bias = conv2d_backward(grad_output,
-                                                         self._require_cache(self._cache))
+        cache = self._require_cache(self._cache)
+        with as_caller("Conv2d.backward", "conv2d_backward"):
+            grad_x, grad_weight, grad_bias = conv2d_backward(grad_output, cache)
         self.weight.grad += grad_weight
         if self.bias is not None:
             self.bias.grad += grad_bias

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_probability
+from dlbook._checks import as_caller, check_probability
 from dlbook.np.nn.functional.dropout import dropout_backward, dropout_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.random import resolve_rng
@@ -49,7 +49,8 @@ class Dropout(Module):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Drop (in training) or pass ``x`` through (in evaluation)."""
-        out, self._cache = dropout_forward(x, self.p, self.training, self.rng)
+        with as_caller("Dropout", "dropout_forward"):
+            out, self._cache = dropout_forward(x, self.p, self.training, self.rng)
         self._forward_done = True
         return out
 
@@ -57,7 +58,8 @@ class Dropout(Module):
         """Return ``dL/dx``: ``grad_output`` times the mask of the last forward pass."""
         if not self._forward_done:
             raise RuntimeError("Dropout: backward called before forward")
-        return dropout_backward(grad_output, self._cache)
+        with as_caller("Dropout.backward", "dropout_backward"):
+            return dropout_backward(grad_output, self._cache)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace=False"

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_float_dtype, check_int, check_positive_int
+from dlbook._checks import as_caller, check_float_dtype, check_int, check_positive_int
 from dlbook.np.nn.functional.embedding import embedding_backward, embedding_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
@@ -71,15 +71,15 @@ class Embedding(Module):
 
     def forward(self, input: np.ndarray) -> np.ndarray:
         """Return ``weight[input]``, shape ``(*input.shape, embedding_dim)``."""
-        try:
+        with as_caller("Embedding", "embedding_forward"):
             out, self._cache = embedding_forward(input, self.weight.data, self.padding_idx)
-        except (TypeError, ValueError, IndexError) as error:
-            raise type(error)(str(error).replace("embedding_forward", "Embedding")) from None
         return out
 
     def backward(self, grad_output: np.ndarray) -> None:
         """Add the table's gradient to ``weight.grad`` (zero at ``padding_idx``); return None."""
-        self.weight.grad += embedding_backward(grad_output, self._require_cache(self._cache))
+        cache = self._require_cache(self._cache)
+        with as_caller("Embedding.backward", "embedding_backward"):
+            self.weight.grad += embedding_backward(grad_output, cache)
         return None
 
     def extra_repr(self) -> str:

@@ -104,6 +104,10 @@ def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0, *,
     Introduced in :doc:`/book/optimisation/initialisation`.
     """
     data = _array(tensor, "uniform_")
+    a = check_number(a, "a", caller="uniform_")
+    b = check_number(b, "b", caller="uniform_")
+    if a > b:
+        raise ValueError(f"uniform_: expected a <= b, got a={a}, b={b}")
     generator = resolve_rng(rng, caller="uniform_")
     return _fill(tensor, generator.uniform(a, b, size=data.shape))
 
@@ -119,6 +123,7 @@ def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, *,
     Introduced in :doc:`/book/optimisation/initialisation`.
     """
     data = _array(tensor, "normal_")
+    check_number(mean, "mean", caller="normal_")
     check_number(std, "std", caller="normal_", low=0.0)
     generator = resolve_rng(rng, caller="normal_")
     return _fill(tensor, generator.normal(mean, std, size=data.shape))

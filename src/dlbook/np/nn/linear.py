@@ -6,7 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_float_dtype, check_positive_int, check_type
+from dlbook._checks import (
+    as_caller,
+    check_array,
+    check_float_dtype,
+    check_positive_int,
+    check_type,
+)
 from dlbook.np.nn.functional.linear import linear_backward, linear_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
@@ -85,13 +91,15 @@ class Linear(Module):
                 f"(last dimension = in_features), got {x.shape}"
             )
         bias = None if self.bias is None else self.bias.data
-        out, self._cache = linear_forward(x, self.weight.data, bias)
+        with as_caller("Linear", "linear_forward"):
+            out, self._cache = linear_forward(x, self.weight.data, bias)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Return ``dL/dx``; add ``dL/dW`` and ``dL/db`` to the parameters' ``.grad``."""
         cache = self._require_cache(self._cache)
-        grad_x, grad_weight, grad_bias = linear_backward(grad_output, cache)
+        with as_caller("Linear.backward", "linear_backward"):
+            grad_x, grad_weight, grad_bias = linear_backward(grad_output, cache)
         self.weight.grad += grad_weight
         if self.bias is not None:
             self.bias.grad += grad_bias

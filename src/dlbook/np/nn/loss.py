@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import check_array, check_in
+from dlbook._checks import as_caller, check_array, check_in
 from dlbook.np.nn.functional import loss as F
 from dlbook.np.nn.module import Module
 
@@ -32,14 +32,20 @@ class _Loss(Module):
     def _backward(self, grad_output: float, cache: Any) -> np.ndarray:
         raise NotImplementedError
 
+    #: The functional core's name, replaced by the module's in error messages.
+    _core = ""
+
     def forward(self, input: np.ndarray, target: np.ndarray) -> float:
         """Return the loss of ``input`` against ``target`` as a float."""
-        loss, self._cache = self._forward(input, target)
+        with as_caller(type(self).__name__, f"{self._core}_forward"):
+            loss, self._cache = self._forward(input, target)
         return loss
 
     def backward(self, grad_output: float = 1.0) -> np.ndarray:
         """Return ``d loss / d input`` for the last call (times ``grad_output``)."""
-        return self._backward(grad_output, self._require_cache(self._cache))
+        cache = self._require_cache(self._cache)
+        with as_caller(f"{type(self).__name__}.backward", f"{self._core}_backward"):
+            return self._backward(grad_output, cache)
 
     def extra_repr(self) -> str:
         return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
@@ -63,6 +69,8 @@ class MSELoss(_Loss):
     Introduced in :doc:`/book/foundations/training`.
     """
 
+    _core = "mse_loss"
+
     def _forward(self, input, target):
         return F.mse_loss_forward(input, target, self.reduction)
 
@@ -78,6 +86,8 @@ class L1Loss(_Loss):
 
     Introduced in :doc:`/book/foundations/training`.
     """
+
+    _core = "l1_loss"
 
     def _forward(self, input, target):
         return F.l1_loss_forward(input, target, self.reduction)
@@ -103,6 +113,8 @@ class CrossEntropyLoss(_Loss):
     Introduced in :doc:`/book/foundations/training`.
     """
 
+    _core = "cross_entropy"
+
     def __init__(self, weight: np.ndarray | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.register_buffer("weight", _optional_weight(weight, "weight", "CrossEntropyLoss"))
@@ -117,11 +129,16 @@ class CrossEntropyLoss(_Loss):
 class BCELoss(_Loss):
     """Binary cross-entropy of probabilities in [0, 1]; logs clamped at -100 as in torch.
 
+    As ``torch.nn.BCELoss`` does, a probability or a target outside [0, 1] (or NaN) raises
+    a ``ValueError``; use :class:`BCEWithLogitsLoss` on logits.
+
     >>> round(BCELoss()(np.array([0.5, 0.5]), np.array([1.0, 0.0])), 4)
     0.6931
 
     Introduced in :doc:`/book/foundations/training`.
     """
+
+    _core = "binary_cross_entropy"
 
     def __init__(self, weight: np.ndarray | None = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -145,6 +162,8 @@ class BCEWithLogitsLoss(_Loss):
 
     Introduced in :doc:`/book/foundations/training`.
     """
+
+    _core = "binary_cross_entropy_with_logits"
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from dlbook._checks import (
+    as_caller,
     check_array,
     check_float_dtype,
     check_number,
@@ -47,7 +48,8 @@ class _BatchNorm(Module):
         caller = type(self).__name__
         check_type(bias, "bias", bool, caller=caller)
         self.num_features = check_positive_int(num_features, "num_features", caller=caller)
-        self.eps = check_number(eps, "eps", caller=caller, low=0.0)
+        # eps = 0 divides by zero on any constant channel (torch refuses it when training)
+        self.eps = check_number(eps, "eps", caller=caller, low=0.0, low_inclusive=False)
         if momentum is not None:
             momentum = check_number(momentum, "momentum", caller=caller, low=0.0, high=1.0)
         self.momentum = momentum
@@ -93,15 +95,17 @@ class _BatchNorm(Module):
         weight = None if self.weight is None else self.weight.data
         bias = None if self.bias is None else self.bias.data
         # Without running statistics the batch statistics are used in both modes, as in torch.
-        out, self._cache = batch_norm_forward(
-            x, weight, bias, self.running_mean, self.running_var,
-            self.training or not self.track_running_stats, momentum, self.eps)
+        with as_caller(caller, "batch_norm_forward"):
+            out, self._cache = batch_norm_forward(
+                x, weight, bias, self.running_mean, self.running_var,
+                self.training or not self.track_running_stats, momentum, self.eps)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Return ``dL/dx``; add ``dL/dweight`` and ``dL/dbias`` to the parameters' ``.grad``."""
         cache = self._require_cache(self._cache)
-        grad_x, grad_weight, grad_bias = batch_norm_backward(grad_output, cache)
+        with as_caller(f"{type(self).__name__}.backward", "batch_norm_backward"):
+            grad_x, grad_weight, grad_bias = batch_norm_backward(grad_output, cache)
         if self.weight is not None:
             self.weight.grad += grad_weight
         if self.bias is not None:
@@ -130,7 +134,9 @@ class BatchNorm1d(_BatchNorm):
     num_features : int
         ``C``.
     eps : float, default 1e-5
-        Added to the variance.
+        Added to the variance; must be > 0, checked in the constructor (torch's
+        ``batch_norm`` refuses ``eps <= 0`` too, at the first training step: with 0 any
+        channel that is constant over the batch would be 0 / 0).
     momentum : float or None, default 0.1
         Weight of each new batch in the running averages; ``None`` for a plain average of
         all batches so far.
@@ -193,7 +199,8 @@ class LayerNorm(Module):
     normalized_shape : int or sequence of int
         The trailing shape to normalise over.
     eps : float, default 1e-5
-        Added to the variance.
+        Added to the variance; must be > 0 (torch accepts 0, which turns any constant sample
+        into NaN).
     elementwise_affine : bool, default True
         Learn ``weight`` (initially 1) and, if ``bias``, ``bias`` (initially 0).
     bias : bool, default True
@@ -229,7 +236,8 @@ class LayerNorm(Module):
             for s in normalized_shape)
         if not self.normalized_shape:
             raise ValueError("LayerNorm: expected a non-empty normalized_shape, got ()")
-        self.eps = check_number(eps, "eps", caller="LayerNorm", low=0.0)
+        # eps = 0 divides by zero on any constant sample (torch allows it and gives NaN)
+        self.eps = check_number(eps, "eps", caller="LayerNorm", low=0.0, low_inclusive=False)
         self.elementwise_affine = check_type(elementwise_affine, "elementwise_affine", bool,
                                              caller="LayerNorm")
         check_type(bias, "bias", bool, caller="LayerNorm")
@@ -256,7 +264,8 @@ class LayerNorm(Module):
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Return ``dL/dx``; add the parameters' gradients to their ``.grad``."""
         cache = self._require_cache(self._cache)
-        grad_x, grad_weight, grad_bias = layer_norm_backward(grad_output, cache)
+        with as_caller("LayerNorm.backward", "layer_norm_backward"):
+            grad_x, grad_weight, grad_bias = layer_norm_backward(grad_output, cache)
         if self.weight is not None:
             self.weight.grad += grad_weight
         if self.bias is not None:

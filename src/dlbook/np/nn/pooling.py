@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_type
+from dlbook._checks import as_caller, check_type
 from dlbook.np.nn.functional.conv import _pair
 from dlbook.np.nn.functional.pooling import (
     _avg_pool2d_forward,
@@ -79,7 +79,9 @@ class MaxPool2d(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Send each window's gradient to its maximum; return ``dL/dx``."""
-        return max_pool2d_backward(grad_output, self._require_cache(self._cache))
+        cache = self._require_cache(self._cache)
+        with as_caller("MaxPool2d.backward", "max_pool2d_backward"):
+            return max_pool2d_backward(grad_output, cache)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -138,7 +140,9 @@ class AvgPool2d(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Share each window's gradient evenly among its elements; return ``dL/dx``."""
-        return avg_pool2d_backward(grad_output, self._require_cache(self._cache))
+        cache = self._require_cache(self._cache)
+        with as_caller("AvgPool2d.backward", "avg_pool2d_backward"):
+            return avg_pool2d_backward(grad_output, cache)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

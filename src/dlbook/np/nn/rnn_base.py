@@ -123,6 +123,9 @@ class RNNBase(Module):
         else:
             x = input.swapaxes(0, 1) if self.batch_first else input  # (T, N, input_size)
         seq_len, batch = x.shape[:2]
+        if seq_len == 0:
+            raise ValueError(f"{caller}: expected a sequence of at least 1 time step, got input "
+                             f"of shape {input.shape}")
         if lengths is not None:
             if unbatched:
                 raise ValueError(f"{caller}: lengths needs batched input, got input of shape "

@@ -44,9 +44,9 @@ class Optimizer:
         self._name = type(self).__name__
         if isinstance(params, (Parameter, np.ndarray, dict)):
             raise TypeError(
-                f"{self._name}: expected an iterable of dlbook.np.nn.Parameter or of parameter-group "
-                f"dicts, "
-                f"got {type_name(params)} (wrap it in a list, or pass model.parameters())"
+                f"{self._name}: expected an iterable of dlbook.np.nn.Parameter or of "
+                f"parameter-group dicts, got {type_name(params)} (wrap it in a list, or pass "
+                f"model.parameters())"
             )
         self.defaults = dict(defaults)
         self.state: dict[Parameter, dict[str, Any]] = {}

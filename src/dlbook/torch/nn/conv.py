@@ -8,23 +8,19 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from dlbook._checks import check_positive_int, check_type, type_name
+from dlbook._checks import check_positive_int, check_type
 from dlbook.np.nn.functional.conv import _pair
+from dlbook.torch.nn._checks import check_tensor
 
 __all__ = ["Conv2d"]
 
 
-def check_input(input: object, caller: str) -> torch.Tensor:
-    """Check a 4-D ``(N, C, H, W)`` floating-point tensor; return it."""
-    if not isinstance(input, torch.Tensor):
-        raise TypeError(f"{caller}: expected input to be a torch.Tensor, got "
-                        f"{type_name(input)}")
+def check_input(input: object, caller: str, like: torch.Tensor | None = None) -> torch.Tensor:
+    """Check a 4-D ``(N, C, H, W)`` floating-point tensor (of ``like``'s dtype); return it."""
+    check_tensor(input, "input", caller=caller, like=like)
     if input.ndim != 4:
         raise ValueError(f"{caller}: expected input of shape (N, C, H, W), got "
                          f"{tuple(input.shape)}")
-    if not input.is_floating_point():
-        raise TypeError(f"{caller}: expected input with a floating-point dtype, got "
-                        f"{input.dtype}")
     return input
 
 
@@ -125,7 +121,7 @@ class Conv2d(nn.Module):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         """Convolve ``input`` (N, in_channels, H, W) into (N, out_channels, H_out, W_out)."""
-        check_input(input, "Conv2d")
+        check_input(input, "Conv2d", like=self.weight)
         if input.shape[1] != self.in_channels:
             raise ValueError(f"Conv2d: expected input of shape (N, {self.in_channels}, H, W) "
                              f"(C = in_channels), got {tuple(input.shape)}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlbook._checks import check_probability, type_name
+from dlbook._checks import check_probability
+from dlbook.torch.nn._checks import check_tensor
 
 __all__ = ["Dropout"]
 
@@ -36,11 +37,12 @@ class Dropout(nn.Module):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         """Drop and rescale in training; the identity in evaluation."""
-        if not isinstance(input, torch.Tensor):
-            raise TypeError(f"Dropout: expected input to be a torch.Tensor, got "
-                            f"{type_name(input)}")
+        check_tensor(input, "input", caller="Dropout", floating=False)
         if not self.training or self.p == 0.0:
             return input
+        if not input.is_floating_point():  # torch refuses too: the scaled result is not an int
+            raise TypeError(f"Dropout: expected input with a floating-point dtype in training "
+                            f"mode, got {input.dtype}")
         if self.p == 1.0:
             return input * torch.zeros_like(input)
         keep = torch.empty_like(input).bernoulli_(1 - self.p)  # 1 with probability 1 - p

@@ -7,7 +7,8 @@ import math
 import torch
 from torch import nn
 
-from dlbook._checks import check_positive_int, check_type, type_name
+from dlbook._checks import check_positive_int, check_type
+from dlbook.torch.nn._checks import check_tensor
 
 
 class Linear(nn.Module):
@@ -81,9 +82,7 @@ class Linear(nn.Module):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         """Apply the layer to ``input`` of shape (..., in_features)."""
-        if not isinstance(input, torch.Tensor):
-            raise TypeError(f"Linear: expected input to be a torch.Tensor, got "
-                            f"{type_name(input)}")
+        check_tensor(input, "input", caller="Linear", like=self.weight)
         if input.ndim == 0 or input.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear: expected input of shape (N, {self.in_features}) (last dimension = "

@@ -18,6 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlbook._checks import check_in, check_number, check_positive_int, check_type, type_name
+from dlbook.torch.nn._checks import check_lengths, check_tensor
 from dlbook.torch.nn.rnn_cell import GATES, recurrent_step
 
 __all__ = ["RNN", "LSTM", "GRU"]
@@ -71,9 +72,7 @@ class _RNNBase(nn.Module):
 
     def _run(self, input: torch.Tensor, states: tuple | None, lengths: Any) -> tuple:
         caller = type(self).__name__
-        if not isinstance(input, torch.Tensor):
-            raise TypeError(f"{caller}: expected input to be a torch.Tensor, got "
-                            f"{type_name(input)}")
+        check_tensor(input, "input", caller=caller, like=self.weight_ih_l0)
         if input.ndim not in (2, 3) or input.shape[-1] != self.input_size:
             layout = "(N, T, input_size)" if self.batch_first else "(T, N, input_size)"
             raise ValueError(f"{caller}: expected input of shape {layout} (last dimension = "
@@ -84,11 +83,17 @@ class _RNNBase(nn.Module):
         else:
             x = input.transpose(0, 1) if self.batch_first else input  # (T, N, input_size)
         seq_len, batch = x.shape[:2]
+        if seq_len == 0:
+            raise ValueError(f"{caller}: expected a sequence of at least 1 time step, got input "
+                             f"of shape {tuple(input.shape)}")
         size = (self.num_layers * self.num_directions, batch, self.hidden_size)
         count = 2 if self._mode == "lstm" else 1
         if states is None:
             states = tuple(x.new_zeros(size) for _ in range(count))
         else:
+            names = ("h_0", "c_0") if count == 2 else ("hx",)
+            for s, name in zip(states, names, strict=True):
+                check_tensor(s, name, caller=caller, like=self.weight_ih_l0)
             states = tuple(s.unsqueeze(1) if unbatched else s for s in states)
             for s in states:
                 if tuple(s.shape) != size:
@@ -96,10 +101,10 @@ class _RNNBase(nn.Module):
                                      f"num_directions, N, hidden_size)), got {tuple(s.shape)}")
         mask = None
         if lengths is not None:
-            lengths = torch.as_tensor(lengths, device=x.device)
-            if tuple(lengths.shape) != (batch,) or lengths.min() < 1 or lengths.max() > seq_len:
-                raise ValueError(f"{caller}: expected lengths of shape ({batch},) with values "
-                                 f"in [1, {seq_len}], got {lengths.tolist()}")
+            if unbatched:
+                raise ValueError(f"{caller}: lengths needs batched input, got input of shape "
+                                 f"{tuple(input.shape)}")
+            lengths = check_lengths(lengths, batch, seq_len, caller=caller, device=x.device)
             steps = torch.arange(seq_len, device=x.device)
             mask = (steps[:, None] < lengths[None, :]).unsqueeze(-1)  # (T, N, 1)
         finals: list[list[torch.Tensor]] = [[] for _ in range(count)]
@@ -215,5 +220,7 @@ class LSTM(_RNNBase):
                 hx: tuple[torch.Tensor, torch.Tensor] | None = None, *,
                 lengths: Any = None) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """Return ``output, (h_n, c_n)``; ``hx`` is ``(h_0, c_0)`` or ``None`` for zeros."""
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError(f"LSTM: expected hx to be a tuple (h_0, c_0), got {type_name(hx)}")
         output, (h_n, c_n) = self._run(input, hx, lengths)
         return output, (h_n, c_n)

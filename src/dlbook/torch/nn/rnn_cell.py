@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlbook._checks import check_in, check_positive_int, check_type, type_name
+from dlbook.torch.nn._checks import check_tensor
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "GATES", "recurrent_step"]
 
@@ -94,9 +95,7 @@ class _CellBase(nn.Module):
 
     def _step(self, input: torch.Tensor, state: tuple | None) -> tuple[torch.Tensor, ...]:
         caller = type(self).__name__
-        if not isinstance(input, torch.Tensor):
-            raise TypeError(f"{caller}: expected input to be a torch.Tensor, got "
-                            f"{type_name(input)}")
+        check_tensor(input, "input", caller=caller, like=self.weight_ih)
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
             raise ValueError(f"{caller}: expected input of shape (N, {self.input_size}) (last "
                              f"dimension = input_size), got {tuple(input.shape)}")
@@ -106,6 +105,9 @@ class _CellBase(nn.Module):
         if state is None:
             state = tuple(x.new_zeros(x.shape[0], self.hidden_size) for _ in range(count))
         else:
+            names = ("h", "c") if count == 2 else ("hx",)
+            for s, name in zip(state, names, strict=True):
+                check_tensor(s, name, caller=caller, like=self.weight_ih)
             state = tuple(s.unsqueeze(0) if unbatched else s for s in state)
             for s in state:
                 if tuple(s.shape) != (x.shape[0], self.hidden_size):
@@ -172,5 +174,7 @@ class LSTMCell(_CellBase):
                 hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor]:
         """Return ``(h', c')``."""
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError(f"LSTMCell: expected hx to be a tuple (h, c), got {type_name(hx)}")
         h, c = self._step(input, hx)
         return h, c

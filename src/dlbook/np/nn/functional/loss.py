@@ -58,6 +58,16 @@ def _check_weight(
         )
 
 
+def _check_unit_interval(values: np.ndarray, name: str, caller: str) -> None:
+    """Every entry in [0, 1], NaN refused (torch raises for both)."""
+    nan = bool(np.isnan(values).any())
+    finite = values[~np.isnan(values)]
+    if nan or (finite.size and (finite.min() < 0 or finite.max() > 1)):
+        span = (f"values in [{finite.min()}, {finite.max()}]" if finite.size else "only NaN")
+        raise ValueError(f"{caller}: expected {name} in [0, 1], got {span}"
+                         + (" and NaN" if nan and finite.size else ""))
+
+
 def _grad_scale(grad_output: float, caller: str) -> float:
     return check_number(grad_output, "grad_output", caller=caller)  # a number: the loss is 0-d
 
@@ -191,21 +201,24 @@ def binary_cross_entropy_forward(
 ) -> tuple[float, tuple]:
     """``-w [y log p + (1 - y) log(1 - p)]`` for probabilities ``p``; logs clamped at -100.
 
-    The clamp is torch's: ``p = 0`` or ``1`` gives a loss of 100, not infinity.
+    The clamp is torch's: ``p = 0`` or ``1`` gives a loss of 100, not infinity. As torch does
+    (``all elements of input should be between 0 and 1``, and the same for the target), a
+    ``ValueError`` is raised when a probability or a target lies outside [0, 1] or is NaN.
 
     >>> binary_cross_entropy_forward(np.array([0.0, 1.0]), np.array([1.0, 1.0]))[0]
     50.0
+    >>> binary_cross_entropy_forward(np.array([0.5]), np.array([2.0]))
+    Traceback (most recent call last):
+        ...
+    ValueError: binary_cross_entropy_forward: expected target in [0, 1], got values in [2.0, 2.0]
 
     Introduced in :doc:`/book/foundations/training`.
     """
     caller = "binary_cross_entropy_forward"
     scale = _check_pair(input, target, reduction, caller)
     _check_weight(weight, "weight", input.shape, caller)
-    if input.min() < 0 or input.max() > 1:
-        raise ValueError(
-            f"{caller}: expected input probabilities in [0, 1], "
-            f"got values in [{input.min()}, {input.max()}]"
-        )
+    _check_unit_interval(input, "input probabilities", caller)
+    _check_unit_interval(target, "target", caller)
     with np.errstate(divide="ignore"):  # log(0) = -inf is then clamped, as in torch
         log_p = np.maximum(np.log(input), -100)
         log_not_p = np.maximum(np.log(1 - input), -100)

@@ -95,6 +95,9 @@ def recurrent_forward(
     check_in(mode, "mode", tuple(MODES), caller=caller)
     check_array(x, "x", caller=caller, ndim=3, kind="float")
     seq_len, batch, _ = x.shape
+    if seq_len == 0:
+        raise ValueError(f"{caller}: expected a sequence of at least 1 time step, got x of "
+                         f"shape {x.shape}")
     hidden = weight_hh.shape[-1]
     check_array(weight_ih, "weight_ih", caller=caller, ndim=2, kind="float",
                 shape=(MODES[mode] * hidden, x.shape[2]),
