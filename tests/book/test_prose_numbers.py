@@ -30,7 +30,6 @@ PENDING = {
     "foundations/training",
     "optimisation/batch-norm",
     "optimisation/gradient-descent",
-    "optimisation/initialisation",
     "optimisation/optimizers",
     "optimisation/regularisation",
     "optimisation/schedules",
