@@ -224,7 +224,7 @@ def compare_seeds(scores_a: ArrayLike, scores_b: ArrayLike) -> SeedComparison:
     >>> round(compare_seeds([1, 2, 3], [4, 5, 6]).false_alarm_rate, 3)
     0.1
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/foundations/neuron`.
     """
     arms = []
     for name, scores in (("scores_a", scores_a), ("scores_b", scores_b)):
