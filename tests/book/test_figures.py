@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from dlbook.viz import MAX_FIGURE_WIDTH
-from tests.book.pending import PENDING
 
 REPO = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p for p in (REPO / "book").glob("*/*.md") if p.parent.name not in {"api", "_inv"})
@@ -25,9 +24,6 @@ def _code(chapter: Path) -> str:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_figures_follow_the_book_style(chapter):
-    name = f"{chapter.parent.name}/{chapter.stem}"
-    if name in PENDING:
-        pytest.skip(f"{name}: the issue 8 sweep of this chapter is not finished")
     code = _code(chapter)
     if not DRAWS.search(code):
         return

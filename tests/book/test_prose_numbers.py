@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.book.pending import PENDING
 from tests.book.prose_numbers import load_allow, prose_lines, typed_numbers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,9 +17,6 @@ CHAPTERS = sorted(p for p in (REPO / "book").glob("*/*.md") if p.parent.name not
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_no_number_typed_into_prose(chapter):
-    name = f"{chapter.parent.name}/{chapter.stem}"
-    if name in PENDING:
-        pytest.skip(f"{name}: the issue 8 sweep of this chapter is not finished")
     found = typed_numbers(chapter.relative_to(REPO))
     assert not found, (
         f"{len(found)} prose lines type a number by hand (glue it, write it as maths, or allow a "
@@ -62,7 +58,3 @@ def test_the_checker_flags_what_it_should(tmp_path):
     assert "seventeen" in found[1] and "third" in found[1] and "five" in found[1]
     assert [n for n, _ in prose_lines(page.read_text())][0] == 4
 
-
-def test_pending_names_real_chapters():
-    names = {f"{p.parent.name}/{p.stem}" for p in CHAPTERS}
-    assert PENDING <= names, f"PENDING names no chapter: {sorted(PENDING - names)}"
