@@ -1,6 +1,6 @@
 """Shape arithmetic shared by both halves: hyperparameter pairs and convolution output sizes.
 
-Framework-free, so :mod:`dlbook.np` and :mod:`dlbook.torch` compute their shapes with the same
+Framework-free, so ``dlbook.np`` and ``dlbook.torch`` compute their shapes with the same
 code and the same error messages.
 """
 
