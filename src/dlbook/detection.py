@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from dlbook._checks import check_array, check_int, check_number, check_positive_int
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["box_area", "box_iou", "mask_iou", "nms", "Scene", "synthetic_scene", "SHAPES"]
 

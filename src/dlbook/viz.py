@@ -14,19 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from dlbook._axes import new_axes
 from dlbook._checks import check_array, check_number, check_positive_int, type_name
+from dlbook.viz_trajectories import plot_trajectories  # noqa: F401  (re-exported)
 
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-
-
-def _new_axes(ax: Any, figsize: tuple[float, float] = (5.0, 4.5)) -> Any:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def decision_grid(
@@ -153,7 +146,7 @@ def plot_decision_boundary(
             f"{caller}: expected at most {len(CLASS_COLORS)} classes, got {num_classes}"
         )
     cmap = ListedColormap(CLASS_COLORS[:num_classes])
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     levels = np.arange(num_classes + 1) - 0.5  # one band per class, centred on its label
     ax.contourf(xx, yy, regions, levels=levels, cmap=cmap, alpha=0.3)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=num_classes - 0.5,
@@ -259,7 +252,7 @@ def plot_confusion_matrix(
     names = [str(k) for k in range(num_classes)] if class_names is None else list(class_names)
     if len(names) != num_classes:
         raise ValueError(f"{caller}: expected {num_classes} class_names, got {len(names)}")
-    ax = _new_axes(ax, figsize=(0.5 * num_classes + 2.5, 0.5 * num_classes + 2.0))
+    ax = new_axes(ax, figsize=(0.5 * num_classes + 2.5, 0.5 * num_classes + 2.0))
     image = ax.imshow(cm, cmap=cmap)
     threshold = (cm.max() + cm.min()) / 2
     for row in range(num_classes):
@@ -389,5 +382,3 @@ def use_book_style() -> None:
 
     matplotlib.rcParams.update(BOOK_STYLE)
 
-
-from dlbook.viz_trajectories import plot_trajectories  # noqa: E402, F401

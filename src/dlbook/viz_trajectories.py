@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from dlbook._axes import new_axes
 from dlbook._checks import check_array, check_positive_int, type_name
 
 __all__ = ["plot_trajectories"]
@@ -90,9 +91,7 @@ def plot_trajectories(
     else:
         level_values = np.asarray(levels, dtype=float)
 
-    from dlbook.viz import _new_axes
-
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     ax.contour(xx, yy, zz, levels=level_values, cmap="viridis", linewidths=0.7)
     for index, (name, path) in enumerate(paths.items()):
         color = _PATH_COLORS[index % len(_PATH_COLORS)]

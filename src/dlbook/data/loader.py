@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dlbook._checks import check_array, check_positive_int, check_type
+from dlbook.random import get_rng
 
 
 class DataLoader:
@@ -35,8 +36,8 @@ class DataLoader:
         Skip the final partial batch, so that every batch has exactly ``batch_size`` samples.
     seed
         Seed (or :class:`numpy.random.Generator`) of the loader's own shuffling generator. With
-        ``None`` the seed is drawn from :func:`dlbook.np.random.get_rng`, so
-        :func:`dlbook.np.random.manual_seed` makes the order reproducible.
+        ``None`` the seed is drawn from :func:`dlbook.random.get_rng`, so
+        :func:`dlbook.random.manual_seed` makes the order reproducible.
 
     Attributes
     ----------
@@ -126,8 +127,6 @@ class DataLoader:
             elif self.seed is not None:
                 self._rng = np.random.default_rng(self.seed)
             else:
-                from dlbook.np.random import get_rng
-
                 self._rng = np.random.default_rng(int(get_rng().integers(2**63)))
         return self._rng
 

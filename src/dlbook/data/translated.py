@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from dlbook._checks import check_array, check_float_dtype, check_positive_int, check_type
+from dlbook.random import resolve_rng
 
 __all__ = ["translated_digits"]
 
@@ -46,7 +47,7 @@ def translated_digits(
         ``i * copies + copies - 1``.
     rng
         Seed or :class:`numpy.random.Generator` of the positions (``None``: the global
-        generator of :func:`dlbook.np.random.get_rng`).
+        generator of :func:`dlbook.random.get_rng`).
     return_offsets
         Also return each digit's position on its canvas.
     dtype
@@ -99,8 +100,6 @@ def translated_digits(
     copies = check_positive_int(copies, "copies", caller=caller)
     check_type(return_offsets, "return_offsets", bool, caller=caller)
     dtype = check_float_dtype(dtype, caller=caller)
-    from dlbook.np.random import resolve_rng  # lazily, as DataLoader does
-
     generator = resolve_rng(rng, caller=caller)
 
     total = count * copies

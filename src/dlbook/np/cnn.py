@@ -14,39 +14,10 @@ from dlbook.np.nn.dropout import Dropout
 from dlbook.np.nn.flatten import Flatten
 from dlbook.np.nn.linear import Linear
 from dlbook.np.nn.pooling import MaxPool2d
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
+from dlbook.shapes import course_cnn_feature_size  # re-exported: its home was here
 
 __all__ = ["course_cnn", "course_cnn_feature_size"]
-
-
-def course_cnn_feature_size(image_size: int, padding: int = 1, *, caller: str = "CourseCNN"
-                            ) -> int:
-    """Side of the feature maps that reach ``Flatten`` in :class:`dlbook.torch.models.CourseCNN`.
-
-    Each 3 x 3 convolution changes the side ``s`` into ``s - 2 + 2 * padding`` and each
-    2 x 2 max pooling into ``s // 2`` (PyTorch drops an odd last row and column).
-
-    >>> course_cnn_feature_size(8, padding=1), course_cnn_feature_size(28, padding=0)
-    (2, 5)
-    >>> course_cnn_feature_size(8, padding=0)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    ValueError: CourseCNN: image_size 8 is too small for padding=0: ... 8 -> 6 -> 3 -> 1 -> 0 ...
-
-    Introduced in :doc:`/book/cnn/course-cnn`.
-    """
-    side = check_positive_int(image_size, "image_size", caller=caller)
-    check_in(padding, "padding", (0, 1), caller=caller)
-    sides = [side]
-    for _ in range(2):
-        sides.append(sides[-1] - 2 + 2 * padding)  # 3 x 3 convolution, stride 1
-        sides.append(max(sides[-1], 0) // 2)  # 2 x 2 max pooling, stride 2
-    if min(sides) < 1:
-        path = " -> ".join(str(max(s, 0)) for s in sides)
-        raise ValueError(f"{caller}: image_size {image_size} is too small for padding={padding}: "
-                         f"the sides shrink {path} (conv, pool, conv, pool); use a larger image"
-                         + (" or padding=1" if padding == 0 else ""))
-    return sides[-1]
 
 
 def course_cnn(

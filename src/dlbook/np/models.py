@@ -10,7 +10,7 @@ import numpy as np
 from dlbook._checks import check_float_dtype, check_in, check_positive_int, type_name
 from dlbook.np.cnn import course_cnn  # noqa: F401  (Part II, re-exported)
 from dlbook.np.nn import LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["mlp", "course_cnn", "ACTIVATIONS"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlbook._checks import check_array, check_int, check_number, check_positive_int, check_type
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["Perceptron"]
 

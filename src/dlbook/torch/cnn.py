@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from dlbook._checks import check_number, check_positive_int, check_type
-from dlbook.np.cnn import course_cnn_feature_size
+from dlbook.shapes import course_cnn_feature_size
 from dlbook.torch.nn import Linear
 
 __all__ = ["CourseCNN", "count_parameters"]

@@ -13,10 +13,11 @@ from dlbook._checks import (
     check_positive_int,
     check_type,
 )
-from dlbook.np.nn.functional.conv import _conv2d_forward, _pair, conv2d_backward
+from dlbook.np.nn.functional.conv import _conv2d_forward, conv2d_backward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
+from dlbook.shapes import pair
 
 __all__ = ["Conv2d"]
 
@@ -38,7 +39,7 @@ class Conv2d(Module):
         Floating-point dtype of the parameters (keyword-only).
     rng : numpy.random.Generator, int or None
         Source of the initial weights (keyword-only): a generator, a seed, or ``None`` for
-        the global generator of :mod:`dlbook.np.random`.
+        the global generator of :mod:`dlbook.random`.
 
     Attributes
     ----------
@@ -79,10 +80,10 @@ class Conv2d(Module):
         caller = "Conv2d"
         self.in_channels = check_positive_int(in_channels, "in_channels", caller=caller)
         self.out_channels = check_positive_int(out_channels, "out_channels", caller=caller)
-        self.kernel_size = _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
-        self.stride = _pair(stride, "stride", caller=caller, minimum=1)
-        self.padding = _pair(padding, "padding", caller=caller, minimum=0)
-        self.dilation = _pair(dilation, "dilation", caller=caller, minimum=1)
+        self.kernel_size = pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+        self.stride = pair(stride, "stride", caller=caller, minimum=1)
+        self.padding = pair(padding, "padding", caller=caller, minimum=0)
+        self.dilation = pair(dilation, "dilation", caller=caller, minimum=1)
         check_type(bias, "bias", bool, caller=caller)
         dtype = check_float_dtype(dtype, caller=caller)
         generator = resolve_rng(rng, caller=caller)

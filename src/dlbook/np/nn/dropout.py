@@ -7,7 +7,7 @@ import numpy as np
 from dlbook._checks import as_caller, check_probability
 from dlbook.np.nn.functional.dropout import dropout_backward, dropout_forward
 from dlbook.np.nn.module import Module
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["Dropout"]
 
@@ -25,7 +25,7 @@ class Dropout(Module):
         Probability of zeroing an element.
     rng : numpy.random.Generator, int or None
         Source of the masks (keyword-only): a generator, a seed, or ``None`` for the global
-        generator of :mod:`dlbook.np.random`.
+        generator of :mod:`dlbook.random`.
 
     Examples
     --------

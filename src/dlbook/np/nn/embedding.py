@@ -10,7 +10,7 @@ from dlbook._checks import as_caller, check_float_dtype, check_int, check_positi
 from dlbook.np.nn.functional.embedding import embedding_backward, embedding_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["Embedding"]
 

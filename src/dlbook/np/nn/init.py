@@ -3,7 +3,7 @@
 Every function fills its argument *in place* (a :class:`~dlbook.np.nn.Parameter` or a
 ``numpy.ndarray``) and returns it, like torch's trailing-underscore functions. The random
 ones take a keyword-only ``rng`` (a generator, a seed, or ``None`` for the global generator
-of :mod:`dlbook.np.random`).
+of :mod:`dlbook.random`).
 
 Fans follow torch: for a weight of shape ``(out, in, *kernel)``,
 ``fan_in = in * prod(kernel)`` and ``fan_out = out * prod(kernel)``; a ``Linear`` weight
@@ -19,7 +19,7 @@ import numpy as np
 
 from dlbook._checks import check_in, check_number, type_name
 from dlbook.np.nn.parameter import Parameter
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = [
     "calculate_gain",

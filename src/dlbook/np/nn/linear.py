@@ -16,7 +16,7 @@ from dlbook._checks import (
 from dlbook.np.nn.functional.linear import linear_backward, linear_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["Linear"]
 
@@ -34,7 +34,7 @@ class Linear(Module):
         Floating-point dtype of the parameters (keyword-only).
     rng : numpy.random.Generator, int or None
         Source of the initial weights (keyword-only): a generator, a seed, or ``None`` for
-        the global generator of :mod:`dlbook.np.random`.
+        the global generator of :mod:`dlbook.random`.
 
     Attributes
     ----------

@@ -11,7 +11,7 @@ import numpy as np
 from dlbook._checks import check_float_dtype, check_type, type_name
 from dlbook.np.nn.parameter import Parameter
 
-__all__ = ["Module", "Sequential", "Identity", "IncompatibleKeys"]
+__all__ = ["Module", "IncompatibleKeys"]
 
 
 class IncompatibleKeys(NamedTuple):
@@ -293,6 +293,3 @@ class Module:
 
 def _is_buffer(value: Any) -> bool:
     return value is None or isinstance(value, np.ndarray)
-
-
-from dlbook.np.nn.container import Identity, Sequential  # noqa: E402  (re-exported)

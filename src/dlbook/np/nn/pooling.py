@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from dlbook._checks import as_caller, check_type
-from dlbook.np.nn.functional.conv import _pair
 from dlbook.np.nn.functional.pooling import (
     _avg_pool2d_forward,
     _max_pool2d_forward,
@@ -13,6 +12,7 @@ from dlbook.np.nn.functional.pooling import (
     max_pool2d_backward,
 )
 from dlbook.np.nn.module import Module
+from dlbook.shapes import pair
 
 __all__ = ["MaxPool2d", "AvgPool2d"]
 
@@ -58,11 +58,11 @@ class MaxPool2d(Module):
     ) -> None:
         super().__init__()
         caller = "MaxPool2d"
-        _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+        pair(kernel_size, "kernel_size", caller=caller, minimum=1)
         if stride is not None:
-            _pair(stride, "stride", caller=caller, minimum=1)
-        _pair(padding, "padding", caller=caller, minimum=0)
-        _pair(dilation, "dilation", caller=caller, minimum=1)
+            pair(stride, "stride", caller=caller, minimum=1)
+        pair(padding, "padding", caller=caller, minimum=0)
+        pair(dilation, "dilation", caller=caller, minimum=1)
         # Kept as given (an int or a pair), as torch keeps them.
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -120,10 +120,10 @@ class AvgPool2d(Module):
     ) -> None:
         super().__init__()
         caller = "AvgPool2d"
-        _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+        pair(kernel_size, "kernel_size", caller=caller, minimum=1)
         if stride is not None:
-            _pair(stride, "stride", caller=caller, minimum=1)
-        _pair(padding, "padding", caller=caller, minimum=0)
+            pair(stride, "stride", caller=caller, minimum=1)
+        pair(padding, "padding", caller=caller, minimum=0)
         check_type(count_include_pad, "count_include_pad", bool, caller=caller)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride

@@ -23,7 +23,7 @@ from dlbook.np.nn.functional.recurrent import MODES
 from dlbook.np.nn.functional.recurrent_layer import recurrent_backward, recurrent_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["RNNBase", "check_lengths"]
 

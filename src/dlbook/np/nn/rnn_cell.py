@@ -33,7 +33,7 @@ from dlbook.np.nn.functional.recurrent import (
 )
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell"]
 

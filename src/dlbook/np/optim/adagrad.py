@@ -78,17 +78,13 @@ class Adagrad(Optimizer):
         check_common(group, "Adagrad",
                      ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"))
 
+    def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "sum": np.full_like(param.data, group["initial_accumulator_value"])}
+
     def step(self) -> None:
         """Update every parameter once from its ``.grad``."""
         for group in self.param_groups:
-            for param in group["params"]:
-                grad = -param.grad if group["maximize"] else param.grad
-                if group["weight_decay"] != 0:
-                    grad = grad + group["weight_decay"] * param.data
-                state = self.state.setdefault(param, {})
-                if not state:
-                    state["step"] = 0
-                    state["sum"] = np.full_like(param.data, group["initial_accumulator_value"])
+            for param, grad, state in self.gradients(group):
                 state["step"] += 1
                 clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
                 total = state["sum"]

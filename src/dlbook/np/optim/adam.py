@@ -63,8 +63,6 @@ class Adam(Optimizer):
     Introduced in :doc:`/book/optimisation/optimizers`.
     """
 
-    _decoupled = False
-
     def __init__(
         self,
         params: Iterable[Any],
@@ -85,25 +83,19 @@ class Adam(Optimizer):
         check_betas(group["betas"], self._name)
         check_type(group["amsgrad"], "amsgrad", bool, caller=self._name)
 
+    def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": 0, "exp_avg": np.zeros_like(param.data),
+                 "exp_avg_sq": np.zeros_like(param.data)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = np.zeros_like(param.data)
+        return state
+
     def step(self) -> None:
         """Update every parameter once from its ``.grad``."""
         for group in self.param_groups:
-            lr, weight_decay = group["lr"], group["weight_decay"]
+            lr, eps = group["lr"], group["eps"]
             beta1, beta2 = group["betas"]
-            for param in group["params"]:
-                grad = -param.grad if group["maximize"] else param.grad
-                if weight_decay != 0:
-                    if self._decoupled:
-                        param.data *= 1 - lr * weight_decay
-                    else:
-                        grad = grad + weight_decay * param.data
-                state = self.state.setdefault(param, {})
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = np.zeros_like(param.data)
-                    state["exp_avg_sq"] = np.zeros_like(param.data)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = np.zeros_like(param.data)
+            for param, grad, state in self.gradients(group):
                 state["step"] += 1
                 step = state["step"]
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
@@ -115,5 +107,5 @@ class Adam(Optimizer):
                     second = state["max_exp_avg_sq"]
                 else:
                     second = exp_avg_sq
-                denom = np.sqrt(second) / math.sqrt(1 - beta2**step) + group["eps"]
+                denom = np.sqrt(second) / math.sqrt(1 - beta2**step) + eps
                 param.data -= lr / (1 - beta1**step) * exp_avg / denom

@@ -74,19 +74,15 @@ class Adamax(Optimizer):
         check_common(group, "Adamax", ("lr", "eps", "weight_decay"))
         check_betas(group["betas"], "Adamax")
 
+    def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "exp_avg": np.zeros_like(param.data),
+                "exp_inf": np.zeros_like(param.data)}
+
     def step(self) -> None:
         """Update every parameter once from its ``.grad``."""
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            for param in group["params"]:
-                grad = -param.grad if group["maximize"] else param.grad
-                if group["weight_decay"] != 0:
-                    grad = grad + group["weight_decay"] * param.data
-                state = self.state.setdefault(param, {})
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = np.zeros_like(param.data)
-                    state["exp_inf"] = np.zeros_like(param.data)
+            for param, grad, state in self.gradients(group):
                 state["step"] += 1
                 exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
                 exp_avg += (1 - beta1) * (grad - exp_avg)

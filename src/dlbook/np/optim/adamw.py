@@ -48,8 +48,6 @@ class AdamW(Adam):
     Introduced in :doc:`/book/optimisation/optimizers`.
     """
 
-    _decoupled = True
-
     def __init__(
         self,
         params: Iterable[Any],
@@ -63,3 +61,6 @@ class AdamW(Adam):
     ) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad, maximize=maximize)
+
+    def _decouples_weight_decay(self, group: dict[str, Any]) -> bool:
+        return True

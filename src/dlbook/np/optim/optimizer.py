@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,8 +17,10 @@ __all__ = ["Optimizer"]
 class Optimizer:
     """Base class with torch's ``torch.optim.Optimizer`` interface.
 
-    A subclass sets its defaults, validates its hyperparameters in ``_check_group``
-    and implements :meth:`step`.
+    A subclass sets its defaults, validates its hyperparameters in ``_check_group``,
+    says what state a parameter starts with in ``_init_state`` and implements :meth:`step`
+    as its update rule alone: :meth:`gradients` hands it each parameter's gradient with
+    ``maximize`` and weight decay already applied, and the parameter's state.
 
     Parameters
     ----------
@@ -95,6 +97,44 @@ class Optimizer:
         for group in self.param_groups:
             for param in group["params"]:
                 param.zero_grad()
+
+    def _init_state(self, param: Parameter, group: dict[str, Any]) -> dict[str, Any]:
+        """The state a parameter starts with (``{}``: nothing is kept); subclasses override it."""
+        return {}
+
+    def _decouples_weight_decay(self, group: dict[str, Any]) -> bool:
+        """Whether weight decay shrinks the parameter (AdamW) instead of joining the gradient."""
+        return False
+
+    def gradients(self, group: dict[str, Any]
+                  ) -> Iterator[tuple[Parameter, np.ndarray, dict[str, Any]]]:
+        r"""Yield ``(param, grad, state)`` for each parameter of ``group``, ready for a step.
+
+        The common part of every torch optimizer's algorithm is done here, in torch's
+        order: ``grad`` is ``param.grad``, negated if ``group["maximize"]``; then, if
+        ``group["weight_decay"]`` is :math:`\lambda \ne 0`, either :math:`\lambda\theta`
+        is added to it (an L2 penalty, coupled to the gradient) or, for an optimizer that
+        decouples the decay (AdamW, and RAdam with ``decoupled_weight_decay=True``), the
+        parameter is shrunk first, :math:`\theta \leftarrow \theta(1 - \gamma\lambda)`,
+        and ``grad`` is left alone. ``state`` is ``self.state[param]``, filled by
+        ``_init_state`` before the parameter's first step. ``grad`` may be ``param.grad``
+        itself: a step reads it and never changes it in place.
+        """
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        decoupled = self._decouples_weight_decay(group)
+        for param in group["params"]:
+            grad = -param.grad if group["maximize"] else param.grad
+            if weight_decay != 0:
+                if decoupled:
+                    param.data *= 1 - lr * weight_decay
+                else:
+                    grad = grad + weight_decay * param.data
+            state = self.state.get(param)
+            if not state:
+                state = self._init_state(param, group)
+                if state:  # an optimizer that keeps nothing (SGD without momentum) stores nothing
+                    self.state[param] = state
+            yield param, grad, state
 
     def step(self) -> None:
         """Update every parameter once from its ``.grad``; subclasses implement it."""

@@ -86,24 +86,20 @@ class RAdam(Optimizer):
         check_type(group["decoupled_weight_decay"], "decoupled_weight_decay", bool,
                    caller="RAdam")
 
+    def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "exp_avg": np.zeros_like(param.data),
+                "exp_avg_sq": np.zeros_like(param.data)}
+
+    def _decouples_weight_decay(self, group: dict[str, Any]) -> bool:
+        return group["decoupled_weight_decay"]
+
     def step(self) -> None:
         """Update every parameter once from its ``.grad``."""
         for group in self.param_groups:
-            lr, weight_decay = group["lr"], group["weight_decay"]
+            lr = group["lr"]
             beta1, beta2 = group["betas"]
             rho_inf = 2 / (1 - beta2) - 1
-            for param in group["params"]:
-                grad = -param.grad if group["maximize"] else param.grad
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param.data *= 1 - lr * weight_decay
-                    else:
-                        grad = grad + weight_decay * param.data
-                state = self.state.setdefault(param, {})
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = np.zeros_like(param.data)
-                    state["exp_avg_sq"] = np.zeros_like(param.data)
+            for param, grad, state in self.gradients(group):
                 state["step"] += 1
                 step = state["step"]
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]

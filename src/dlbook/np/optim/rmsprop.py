@@ -85,22 +85,19 @@ class RMSprop(Optimizer):
         check_common(group, "RMSprop", ("lr", "alpha", "eps", "weight_decay", "momentum"))
         check_type(group["centered"], "centered", bool, caller="RMSprop")
 
+    def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": 0, "square_avg": np.zeros_like(param.data)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = np.zeros_like(param.data)
+        if group["centered"]:
+            state["grad_avg"] = np.zeros_like(param.data)
+        return state
+
     def step(self) -> None:
         """Update every parameter once from its ``.grad``."""
         for group in self.param_groups:
             alpha, momentum = group["alpha"], group["momentum"]
-            for param in group["params"]:
-                grad = -param.grad if group["maximize"] else param.grad
-                if group["weight_decay"] != 0:
-                    grad = grad + group["weight_decay"] * param.data
-                state = self.state.setdefault(param, {})
-                if not state:
-                    state["step"] = 0
-                    state["square_avg"] = np.zeros_like(param.data)
-                    if momentum > 0:
-                        state["momentum_buffer"] = np.zeros_like(param.data)
-                    if group["centered"]:
-                        state["grad_avg"] = np.zeros_like(param.data)
+            for param, grad, state in self.gradients(group):
                 state["step"] += 1
                 square_avg = state["square_avg"]
                 square_avg *= alpha

@@ -84,22 +84,20 @@ class SGD(Optimizer):
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
 
+    def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        return {"momentum_buffer": None} if group["momentum"] != 0 else {}
+
     def step(self) -> None:
         """Update every parameter once from its ``.grad``."""
         for group in self.param_groups:
             lr, momentum = group["lr"], group["momentum"]
-            dampening, weight_decay = group["dampening"], group["weight_decay"]
-            for param in group["params"]:
-                grad = -param.grad if group["maximize"] else param.grad
-                if weight_decay != 0:
-                    grad = grad + weight_decay * param.data
+            for param, grad, state in self.gradients(group):
                 if momentum != 0:
-                    state = self.state.setdefault(param, {})
                     buffer = state.get("momentum_buffer")
                     if buffer is None:
                         buffer = grad.copy()  # first step: no dampening, as in torch
                     else:
-                        buffer = buffer * momentum + (1 - dampening) * grad
+                        buffer = buffer * momentum + (1 - group["dampening"]) * grad
                     state["momentum_buffer"] = buffer
                     grad = grad + momentum * buffer if group["nesterov"] else buffer
                 param.data -= lr * grad

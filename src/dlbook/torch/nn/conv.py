@@ -9,7 +9,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlbook._checks import check_positive_int, check_type
-from dlbook.np.nn.functional.conv import _pair
+from dlbook.shapes import pair
 from dlbook.torch.nn._checks import check_tensor
 
 __all__ = ["Conv2d"]
@@ -97,10 +97,10 @@ class Conv2d(nn.Module):
         caller = "Conv2d"
         self.in_channels = check_positive_int(in_channels, "in_channels", caller=caller)
         self.out_channels = check_positive_int(out_channels, "out_channels", caller=caller)
-        self.kernel_size = _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
-        self.stride = _pair(stride, "stride", caller=caller, minimum=1)
-        self.padding = _pair(padding, "padding", caller=caller, minimum=0)
-        self.dilation = _pair(dilation, "dilation", caller=caller, minimum=1)
+        self.kernel_size = pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+        self.stride = pair(stride, "stride", caller=caller, minimum=1)
+        self.padding = pair(padding, "padding", caller=caller, minimum=0)
+        self.dilation = pair(dilation, "dilation", caller=caller, minimum=1)
         check_type(bias, "bias", bool, caller=caller)
         factory = {"device": device, "dtype": dtype}
         shape = (out_channels, in_channels, *self.kernel_size)

@@ -7,7 +7,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlbook._checks import check_type
-from dlbook.np.nn.functional.conv import _pair
+from dlbook.shapes import pair
 from dlbook.torch.nn.conv import check_input, output_size
 
 __all__ = ["MaxPool2d", "AvgPool2d"]
@@ -61,11 +61,11 @@ class MaxPool2d(nn.Module):
                  return_indices: bool = False) -> None:
         super().__init__()
         caller = "MaxPool2d"
-        _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+        pair(kernel_size, "kernel_size", caller=caller, minimum=1)
         if stride is not None:
-            _pair(stride, "stride", caller=caller, minimum=1)
-        _pair(padding, "padding", caller=caller, minimum=0)
-        _pair(dilation, "dilation", caller=caller, minimum=1)
+            pair(stride, "stride", caller=caller, minimum=1)
+        pair(padding, "padding", caller=caller, minimum=0)
+        pair(dilation, "dilation", caller=caller, minimum=1)
         check_type(return_indices, "return_indices", bool, caller=caller)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -75,10 +75,10 @@ class MaxPool2d(nn.Module):
 
     def forward(self, input: torch.Tensor):
         """Pool ``input`` (N, C, H, W); also return the indices if ``return_indices``."""
-        kernel = _pair(self.kernel_size, "kernel_size", caller="MaxPool2d", minimum=1)
-        stride, padding = _pair(self.stride, "stride", caller="MaxPool2d", minimum=1), \
-            _pair(self.padding, "padding", caller="MaxPool2d", minimum=0)
-        dilation = _pair(self.dilation, "dilation", caller="MaxPool2d", minimum=1)
+        kernel = pair(self.kernel_size, "kernel_size", caller="MaxPool2d", minimum=1)
+        stride, padding = pair(self.stride, "stride", caller="MaxPool2d", minimum=1), \
+            pair(self.padding, "padding", caller="MaxPool2d", minimum=0)
+        dilation = pair(self.dilation, "dilation", caller="MaxPool2d", minimum=1)
         windows, (h_out, w_out) = _windows(input, kernel, stride, padding, dilation,
                                            "MaxPool2d", float("-inf"))  # (N, C, K, L)
         values, local = windows.max(dim=2)  # (N, C, L) each
@@ -127,10 +127,10 @@ class AvgPool2d(nn.Module):
                  count_include_pad: bool = True) -> None:
         super().__init__()
         caller = "AvgPool2d"
-        _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+        pair(kernel_size, "kernel_size", caller=caller, minimum=1)
         if stride is not None:
-            _pair(stride, "stride", caller=caller, minimum=1)
-        _pair(padding, "padding", caller=caller, minimum=0)
+            pair(stride, "stride", caller=caller, minimum=1)
+        pair(padding, "padding", caller=caller, minimum=0)
         check_type(count_include_pad, "count_include_pad", bool, caller=caller)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -140,9 +140,9 @@ class AvgPool2d(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         """Pool ``input`` (N, C, H, W)."""
         caller = "AvgPool2d"
-        kernel = _pair(self.kernel_size, "kernel_size", caller=caller, minimum=1)
-        stride = _pair(self.stride, "stride", caller=caller, minimum=1)
-        padding = _pair(self.padding, "padding", caller=caller, minimum=0)
+        kernel = pair(self.kernel_size, "kernel_size", caller=caller, minimum=1)
+        stride = pair(self.stride, "stride", caller=caller, minimum=1)
+        padding = pair(self.padding, "padding", caller=caller, minimum=0)
         windows, (h_out, w_out) = _windows(input, kernel, stride, padding, (1, 1), caller,
                                            0.0)  # (N, C, K, L)
         if self.count_include_pad:

@@ -14,41 +14,13 @@ ran about 3 times slower in ``benchmarks/conv2d.py``), and copying windows into 
 
 from __future__ import annotations
 
-import numbers
-from typing import Any
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from dlbook._checks import check_array, check_shape
+from dlbook.shapes import conv_output_size, pair
 
 __all__ = ["conv2d", "conv2d_forward", "conv2d_backward", "conv2d_output_size"]
-
-def _pair(value: Any, name: str, *, caller: str, minimum: int) -> tuple[int, int]:
-    """An int or a pair of ints, each at least ``minimum``, as a pair (torch's ``_pair``)."""
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(items) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
-                              for v in items):
-        raise TypeError(f"{caller}: expected {name} to be an int or a pair of ints, "
-                        f"got {value!r}")
-    if min(items) < minimum:
-        raise ValueError(f"{caller}: expected {name} >= {minimum}, got {value!r}")
-    return int(items[0]), int(items[1])
-
-
-def _output_size(
-    size: tuple[int, int], kernel_size: tuple[int, int], stride: tuple[int, int],
-    padding: tuple[int, int], dilation: tuple[int, int], *, caller: str,
-) -> tuple[int, int]:
-    """``floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1`` per axis."""
-    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation, strict=True))
-    padded = tuple(s + 2 * p for s, p in zip(size, padding, strict=True))
-    if extent[0] > padded[0] or extent[1] > padded[1]:
-        raise ValueError(
-            f"{caller}: kernel of effective size {extent} (dilation * (kernel_size - 1) + 1) "
-            f"is larger than the padded input {padded} (input {tuple(size)} + 2 * padding)"
-        )
-    return tuple((p - e) // s + 1 for p, e, s in zip(padded, extent, stride, strict=True))
 
 
 def conv2d_output_size(
@@ -85,12 +57,12 @@ def conv2d_output_size(
     """
     caller = "conv2d_output_size"
     args = (size, kernel_size, stride, padding, dilation)
-    out = _output_size(
-        _pair(size, "size", caller=caller, minimum=1),
-        _pair(kernel_size, "kernel_size", caller=caller, minimum=1),
-        _pair(stride, "stride", caller=caller, minimum=1),
-        _pair(padding, "padding", caller=caller, minimum=0),
-        _pair(dilation, "dilation", caller=caller, minimum=1),
+    out = conv_output_size(
+        pair(size, "size", caller=caller, minimum=1),
+        pair(kernel_size, "kernel_size", caller=caller, minimum=1),
+        pair(stride, "stride", caller=caller, minimum=1),
+        pair(padding, "padding", caller=caller, minimum=0),
+        pair(dilation, "dilation", caller=caller, minimum=1),
         caller=caller,
     )
     return out if any(isinstance(a, (tuple, list)) for a in args) else out[0]
@@ -172,9 +144,9 @@ def conv2d_forward(
     if bias is not None:
         check_array(bias, "bias", caller=caller, kind="float", shape=(out_channels,),
                     hint="weight.shape[0]")
-    stride = _pair(stride, "stride", caller=caller, minimum=1)
-    padding = _pair(padding, "padding", caller=caller, minimum=0)
-    dilation = _pair(dilation, "dilation", caller=caller, minimum=1)
+    stride = pair(stride, "stride", caller=caller, minimum=1)
+    padding = pair(padding, "padding", caller=caller, minimum=0)
+    dilation = pair(dilation, "dilation", caller=caller, minimum=1)
     return _conv2d_forward(x, weight, bias, stride, padding, dilation, caller=caller)
 
 
@@ -185,7 +157,7 @@ def _conv2d_forward(
     """:func:`conv2d_forward` on checked arguments (``caller`` names the public entry point)."""
     n, c, h, w = x.shape
     out_channels, _, kh, kw = weight.shape
-    h_out, w_out = _output_size((h, w), (kh, kw), stride, padding, dilation, caller=caller)
+    h_out, w_out = conv_output_size((h, w), (kh, kw), stride, padding, dilation, caller=caller)
     windows = _windows(_pad(x, padding), (kh, kw), stride, dilation)  # (N, C, kH, kW, Ho, Wo)
     cols = windows.transpose(1, 2, 3, 0, 4, 5).reshape(c * kh * kw, n * h_out * w_out)  # (K, NP)
     out_2d = weight.reshape(out_channels, -1) @ cols  # (F, N*Ho*Wo): the one product
@@ -231,7 +203,7 @@ def conv2d_backward(
     cols, x_shape, weight, has_bias, stride, padding, dilation = cache
     n, c, h, w = x_shape
     out_channels, _, kh, kw = weight.shape
-    h_out, w_out = _output_size((h, w), (kh, kw), stride, padding, dilation,
+    h_out, w_out = conv_output_size((h, w), (kh, kw), stride, padding, dilation,
                                 caller="conv2d_backward")
     check_array(grad_output, "grad_output", caller="conv2d_backward")
     check_shape(grad_output, "grad_output", (n, out_channels, h_out, w_out),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlbook._checks import check_array, check_probability, check_shape, check_type
-from dlbook.np.random import resolve_rng
+from dlbook.random import resolve_rng
 
 __all__ = ["dropout", "dropout_forward", "dropout_backward"]
 
@@ -33,7 +33,7 @@ def dropout_forward(
         Drop only in training; otherwise return ``x`` itself.
     rng : numpy.random.Generator, int or None
         Source of the mask: a generator, a seed, or ``None`` for the global generator of
-        :mod:`dlbook.np.random`.
+        :mod:`dlbook.random`.
 
     Returns
     -------

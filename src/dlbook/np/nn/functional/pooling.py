@@ -14,14 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from dlbook._checks import check_array, check_shape, check_type
-from dlbook.np.nn.functional.conv import (
-    _output_size,
-    _pad,
-    _pair,
-    _scatter_windows,
-    _unpad,
-    _windows,
-)
+from dlbook.np.nn.functional.conv import _pad, _scatter_windows, _unpad, _windows
+from dlbook.shapes import conv_output_size, pair
 
 __all__ = [
     "max_pool2d", "max_pool2d_forward", "max_pool2d_backward",
@@ -33,15 +27,15 @@ def _pool_args(x, kernel_size, stride, padding, dilation, *, caller: str, input_
     """Check a pooling call; return the hyperparameters as pairs and the output size."""
     check_array(x, input_name, caller=caller, kind="float")
     check_shape(x, input_name, ("N", "C", "H", "W"), caller=caller)
-    kernel = _pair(kernel_size, "kernel_size", caller=caller, minimum=1)
-    stride = kernel if stride is None else _pair(stride, "stride", caller=caller, minimum=1)
-    padding = _pair(padding, "padding", caller=caller, minimum=0)
-    dilation = _pair(dilation, "dilation", caller=caller, minimum=1)
+    kernel = pair(kernel_size, "kernel_size", caller=caller, minimum=1)
+    stride = kernel if stride is None else pair(stride, "stride", caller=caller, minimum=1)
+    padding = pair(padding, "padding", caller=caller, minimum=0)
+    dilation = pair(dilation, "dilation", caller=caller, minimum=1)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         # torch's rule; it keeps a window from holding nothing but padding.
         raise ValueError(f"{caller}: expected padding at most half of the kernel size "
                          f"{kernel}, got padding {padding}")
-    size = _output_size(x.shape[2:], kernel, stride, padding, dilation, caller=caller)
+    size = conv_output_size(x.shape[2:], kernel, stride, padding, dilation, caller=caller)
     return kernel, stride, padding, dilation, size
 
 
@@ -191,7 +185,7 @@ def avg_pool2d_backward(grad_output: np.ndarray, cache: tuple) -> np.ndarray:
     """
     divisor, x_shape, kernel, stride, padding = cache
     n, c = x_shape[:2]
-    h_out, w_out = _output_size(x_shape[2:], kernel, stride, padding, (1, 1),
+    h_out, w_out = conv_output_size(x_shape[2:], kernel, stride, padding, (1, 1),
                                 caller="avg_pool2d_backward")
     _check_grad(grad_output, (n, c, h_out, w_out), "avg_pool2d_backward")
     share = grad_output / divisor  # (N, C, Ho, Wo)

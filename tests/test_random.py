@@ -1,4 +1,4 @@
-"""The global generator: manual_seed, get_rng, resolve_rng."""
+"""dlbook.random, the global generator on the floor: manual_seed, get_rng, resolve_rng."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import dlbook.np as dnp
-from dlbook.np.random import get_rng, manual_seed, resolve_rng
+import dlbook.np.random
+from dlbook.random import get_rng, manual_seed, resolve_rng
 
 
 def test_manual_seed_resets_the_same_generator():
@@ -34,3 +35,9 @@ def test_bad_seed():
         manual_seed(-1)
     with pytest.raises(TypeError, match="manual_seed: expected seed to be an int, got float"):
         manual_seed(1.5)
+
+
+def test_dlbook_np_random_re_exports_the_floor_generator():
+    for name in ("manual_seed", "get_rng", "resolve_rng"):
+        assert getattr(dlbook.np.random, name) is globals()[name]
+    assert dnp.random.get_rng() is get_rng()
