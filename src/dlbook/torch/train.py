@@ -7,21 +7,37 @@ Each step reads::
     loss.backward()                 # autograd fills every parameter's .grad
     optimizer.step()
 
+:func:`fit` adds what a real run needs around it: callbacks (:mod:`dlbook.torch.callbacks`,
+with Keras's early stopping, learning-rate reduction and checkpoints), a learning-rate
+scheduler, gradient clipping, mixed precision, a third batch element passed to the model
+(sequence lengths, say) and exact resumption from a checkpoint.
+
 Batches go to the device the model's parameters are on; losses stay there until the end of
 the epoch, so a GPU is not made to wait for the CPU after every step.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
+from torch.optim import lr_scheduler
 
-from dlbook._checks import check_int, check_positive_int, type_name
-from dlbook._progress import progress_bar
+from dlbook._checks import check_in, check_int, check_number, check_positive_int, type_name
+from dlbook._loop import EpochProgress, logged_value
+from dlbook.callbacks_core import (
+    Callback,
+    TrainState,
+    check_callbacks,
+    load_callbacks_state,
+    run_hook,
+)
 from dlbook.history import (
     DEFAULT_METRICS,
     NOT_GIVEN,
@@ -31,9 +47,20 @@ from dlbook.history import (
     metric_name,
     resolve_metrics,
 )
+from dlbook.torch.checkpoint import (
+    load_checkpoint,
+    restore_checkpoint,
+    save_checkpoint,
+    save_weights,
+    set_rng_state,
+)
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 Metrics = Metric | Sequence[Metric] | None
+
+#: Schedulers whose schedule is counted in optimiser steps, so ``fit`` steps them every batch.
+PER_BATCH_SCHEDULERS = (lr_scheduler.OneCycleLR, lr_scheduler.CyclicLR)
+_AMP_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
@@ -68,6 +95,13 @@ def _to_device(value: Any, device: torch.device, float_dtype: torch.dtype) -> to
     )
 
 
+def _extra_to_device(value: Any, device: torch.device, float_dtype: torch.dtype) -> Any:
+    """A batch's third element: arrays and tensors follow the model; anything else is kept."""
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return _to_device(value, device, float_dtype)
+    return value
+
+
 def _check_model(model: Any, caller: str) -> None:
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"{caller}: expected model to be a torch.nn.Module, got "
@@ -79,9 +113,14 @@ def _as_batches(X: Any, batch_size: int) -> Iterable[Any]:
         yield X[start : start + batch_size]
 
 
+def _forward(model: torch.nn.Module, xb: torch.Tensor, extra: Any) -> torch.Tensor:
+    return model(xb) if extra is None else model(xb, extra)
+
+
 @torch.no_grad()
 def predict(
-    model: torch.nn.Module, X: Any, *, batch_size: int = 256, device: Any = None
+    model: torch.nn.Module, X: Any, *, batch_size: int = 256, device: Any = None,
+    extra: Any = None,
 ) -> torch.Tensor:
     """The model's outputs for every row of ``X``, in evaluation mode and without gradients.
 
@@ -96,6 +135,9 @@ def predict(
         Rows per forward pass.
     device
         Move the model there first; by default it stays where it is.
+    extra
+        A second input with one row per row of ``X`` (sequence lengths, say), batched with
+        ``X`` and passed as ``model(xb, extra_b)``; ``None`` calls ``model(xb)``.
 
     Returns
     -------
@@ -111,23 +153,40 @@ def predict(
         model.to(device)
     if len(X) == 0:
         raise ValueError("predict: expected X with at least one row, got none")
+    if extra is not None and len(extra) != len(X):
+        raise ValueError(f"predict: expected extra with {len(X)} rows like X, got {len(extra)}")
     target, float_dtype = model_device(model), _floating_dtype(model)
+    extras = _as_batches(extra, batch_size) if extra is not None else itertools.repeat(None)
     was_training = model.training
     model.eval()
     try:
-        outputs = [model(_to_device(xb, target, float_dtype)) for xb in _as_batches(X, batch_size)]
+        outputs = [_forward(model, _to_device(xb, target, float_dtype),
+                            _extra_to_device(eb, target, float_dtype))
+                   for xb, eb in zip(_as_batches(X, batch_size), extras, strict=False)]
     finally:
         model.train(was_training)
     return torch.cat(outputs)
+
+
+def _unpack(batch: Any, caller: str, source: str = "train_loader") -> tuple[Any, Any, Any]:
+    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
+        got = type_name(batch)
+        if isinstance(batch, (tuple, list)):
+            got += f" of length {len(batch)}"
+        raise TypeError(f"{caller}: expected {source} to yield (xb, yb) pairs or "
+                        f"(xb, yb, extra) triples, got {got}")
+    return batch[0], batch[1], batch[2] if len(batch) == 3 else None
 
 
 @torch.no_grad()
 def _collect(model: torch.nn.Module, data: Any, batch_size: int,
              caller: str = "fit") -> tuple[torch.Tensor, ...]:
     target, float_dtype = model_device(model), _floating_dtype(model)
-    if isinstance(data, tuple) and len(data) == 2:
-        X, y = data
-        outputs = predict(model, X, batch_size=batch_size)
+    arrays = (isinstance(data, tuple) and len(data) in (2, 3)
+              and isinstance(data[0], (np.ndarray, torch.Tensor)))
+    if arrays:
+        X, y, extra = data if len(data) == 3 else (*data, None)
+        outputs = predict(model, X, batch_size=batch_size, extra=extra)
         y = _to_device(y, target, float_dtype)
         if y.ndim == 0 or y.shape[0] != outputs.shape[0]:
             raise ValueError(f"{caller}: expected y with {outputs.shape[0]} samples like X, got "
@@ -137,8 +196,10 @@ def _collect(model: torch.nn.Module, data: Any, batch_size: int,
     model.eval()
     try:
         outputs, targets = [], []
-        for xb, yb in data:
-            outputs.append(model(_to_device(xb, target, float_dtype)))
+        for batch in data:
+            xb, yb, extra = _unpack(batch, caller, "val_data")
+            outputs.append(_forward(model, _to_device(xb, target, float_dtype),
+                                    _extra_to_device(extra, target, float_dtype)))
             targets.append(_to_device(yb, target, float_dtype))
     finally:
         model.train(was_training)
@@ -162,12 +223,14 @@ def evaluate(
     metrics: Metrics = DEFAULT_METRICS,
     device: Any = None,
     metric: Metrics = NOT_GIVEN,
+    extra: Any = None,
 ) -> dict[str, float]:
     """Loss (and metrics) of ``model`` on ``(X, y)`` in evaluation mode, without gradients.
 
     The loss is computed once on all outputs, so it is exact for any ``reduction``.
     ``metrics`` is as in :func:`fit` (accuracy by default, ``None`` for the loss only);
-    ``metric`` is its older, singular spelling.
+    ``metric`` is its older, singular spelling; ``extra`` is a second model input, as in
+    :func:`predict`.
 
     Returns
     -------
@@ -181,13 +244,56 @@ def evaluate(
     _check_model(model, "evaluate")
     if device is not None:
         model.to(device)
-    outputs, targets = _collect(model, (X, y), batch_size, "evaluate")
+    data = (X, y) if extra is None else (X, y, extra)
+    outputs, targets = _collect(model, data, batch_size, "evaluate")
     check_metric_targets(metrics, targets.is_floating_point(), tuple(targets.shape),
                          targets.dtype, caller="evaluate")
     result = {"loss": float(loss_fn(outputs, targets))}
     for function in metrics:
         result[metric_name(function)] = _metric_value(function, targets, outputs)
     return result
+
+
+def _check_scheduler(scheduler: Any, optimizer: torch.optim.Optimizer, interval: Any,
+                     caller: str) -> str | None:
+    """The interval a scheduler is stepped at: ``"epoch"`` or ``"batch"`` (``None``: none)."""
+    if scheduler is None:
+        if interval is not None:
+            raise ValueError(f"{caller}: scheduler_interval={interval!r} was given without a "
+                             f"scheduler")
+        return None
+    if not isinstance(scheduler, (lr_scheduler.LRScheduler, lr_scheduler.ReduceLROnPlateau)):
+        raise TypeError(f"{caller}: expected scheduler to be a torch.optim.lr_scheduler "
+                        f"scheduler, got {type_name(scheduler)}")
+    if getattr(scheduler, "optimizer", None) is not optimizer:
+        raise ValueError(f"{caller}: the scheduler is attached to another optimizer than "
+                         f"optimizer= (build it as {type(scheduler).__name__}(optimizer, ...))")
+    plateau = isinstance(scheduler, lr_scheduler.ReduceLROnPlateau)
+    if interval is None:
+        interval = "batch" if isinstance(scheduler, PER_BATCH_SCHEDULERS) else "epoch"
+    check_in(interval, "scheduler_interval", ("epoch", "batch"), caller=caller)
+    if plateau and interval == "batch":
+        raise ValueError(f"{caller}: ReduceLROnPlateau needs the epoch's monitored value; "
+                         f"use scheduler_interval='epoch'")
+    return interval
+
+
+def _autocast(amp: str | None, device: torch.device) -> contextlib.AbstractContextManager:
+    if amp is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=_AMP_DTYPES[amp])
+
+
+def _check_amp(amp: Any, device: torch.device, caller: str) -> Any:
+    """The gradient scaler ``amp`` needs (fp16 on CUDA), or ``None``."""
+    check_in(amp, "amp", (None, "bf16", "fp16"), caller=caller)
+    if amp == "fp16":
+        if device.type != "cuda":
+            raise ValueError(f"{caller}: amp='fp16' needs a CUDA device (float16 autocast with "
+                             f"a GradScaler), got the model on {device.type}; use amp='bf16' "
+                             f"there")
+        return torch.amp.GradScaler("cuda")
+    return None
 
 
 def fit(
@@ -200,11 +306,27 @@ def fit(
     val_data: Any = None,
     device: Any = None,
     metrics: Metrics = DEFAULT_METRICS,
+    callbacks: Sequence[Callback] = (),
+    scheduler: Any = None,
+    scheduler_interval: str | None = None,
+    scheduler_monitor: str = "val_loss",
+    grad_clip: float | None = None,
+    amp: str | None = None,
+    resume_from: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     val_batch_size: int = 256,
     metric: Metrics = NOT_GIVEN,
 ) -> History:
     """Train a PyTorch model for ``epochs`` passes over ``train_loader``.
+
+    Every epoch: ``on_epoch_begin``; for each batch a step (``zero_grad``, forward under
+    ``amp``'s autocast, ``backward``, clipping to ``grad_clip``, ``optimizer.step``, a
+    per-batch scheduler step) and ``on_batch_end``; then the epoch's record (training loss and
+    metrics, validation loss and metrics, ``lr``, ``time``) is logged, a per-epoch scheduler
+    is stepped, ``on_epoch_end`` runs, and the checkpoints the callbacks asked for are
+    written. Training ends after ``epochs`` epochs or at the end of the epoch in which a
+    callback set ``state.stop_training`` (setting it in ``on_batch_end`` ends the epoch at
+    that batch, as in Keras); ``on_train_end`` runs last.
 
     Parameters
     ----------
@@ -218,14 +340,17 @@ def fit(
         :mod:`dlbook.np.optim` optimizer for instance, is refused: it could not update
         torch parameters).
     train_loader
-        Yields ``(xb, yb)`` batches: a :class:`dlbook.data.DataLoader` over NumPy arrays
-        (floating arrays are converted to the dtype of the model's parameters) or a
-        :class:`torch.utils.data.DataLoader`.
+        Yields ``(xb, yb)`` batches, or ``(xb, yb, extra)`` batches whose ``extra`` (sequence
+        lengths, a mask) is passed as ``model(xb, extra)``: a :class:`dlbook.data.DataLoader`
+        over NumPy arrays (floating arrays are converted to the dtype of the model's
+        parameters) or a :class:`torch.utils.data.DataLoader`. Arrays and tensors in ``extra``
+        go to the model's device; anything else is passed as it is.
     epochs
-        Number of passes over the training data.
+        The epoch to train up to; a resumed run continues from its checkpoint's epoch to this
+        one (Keras's ``epochs`` with ``initial_epoch``).
     val_data
-        ``(X_val, y_val)`` (arrays or tensors) or an iterable of batches, evaluated after
-        every epoch; ``None`` to skip.
+        ``(X_val, y_val)`` or ``(X_val, y_val, extra_val)`` (arrays or tensors) or an iterable
+        of batches, evaluated after every epoch; ``None`` to skip.
     device
         Move the model there before training; by default the model stays where it is and
         batches follow it. Build the optimizer after moving the model, as torch requires.
@@ -235,8 +360,42 @@ def fit(
         default; ``metrics=None`` for regression (the history then holds the losses only).
         Asking for accuracy with floating-point targets (other than class probabilities of
         shape (N, C)) raises a ``ValueError`` before the first step.
+    callbacks
+        :class:`dlbook.torch.callbacks.Callback` instances, run in list order, e.g.
+        :class:`~dlbook.torch.callbacks.EarlyStopping`,
+        :class:`~dlbook.torch.callbacks.ReduceLROnPlateau`,
+        :class:`~dlbook.torch.callbacks.ModelCheckpoint`.
+    scheduler
+        Any :mod:`torch.optim.lr_scheduler` scheduler built on ``optimizer``. It is stepped
+        once per epoch, after the epoch's record is logged and before ``on_epoch_end``, except
+        :class:`~torch.optim.lr_scheduler.OneCycleLR` and
+        :class:`~torch.optim.lr_scheduler.CyclicLR`, whose schedules count optimiser steps
+        and which are stepped after every batch. A
+        :class:`~torch.optim.lr_scheduler.ReduceLROnPlateau` is fed ``scheduler_monitor``
+        (torch's rule, which reduces one epoch later than Keras's; the callback
+        :class:`~dlbook.torch.callbacks.ReduceLROnPlateau` follows Keras).
+    scheduler_interval
+        ``"epoch"`` or ``"batch"``, to override the choice above; ``None`` chooses.
+    scheduler_monitor
+        The logged quantity a ``ReduceLROnPlateau`` scheduler is fed (``"val_loss"``).
+    grad_clip
+        Clip the total gradient norm to this value before every step
+        (:func:`torch.nn.utils.clip_grad_norm_`); ``None`` for no clipping.
+    amp
+        Mixed precision: ``None`` (off), ``"bf16"`` (bfloat16 autocast, on the CPU or a GPU)
+        or ``"fp16"`` (float16 autocast with a :class:`torch.amp.GradScaler`; CUDA only, a
+        ``ValueError`` elsewhere). Validation runs under the same autocast.
+    resume_from
+        A checkpoint written by :class:`~dlbook.torch.callbacks.ModelCheckpoint` (with
+        ``save_weights_only=False``) or :func:`dlbook.torch.checkpoint.save_checkpoint`. The
+        model, optimizer, scheduler, callbacks, random generators, loader and history are
+        restored and training continues after the checkpoint's epoch, reaching exactly the
+        parameters an uninterrupted run reaches (bitwise on the CPU; pass freshly built
+        objects of the same kinds, with the same callbacks). Loaded with
+        ``weights_only=True``.
     progress
-        Progress bar over epochs; ``None``: on unless ``DLBOOK_PROGRESS=0``.
+        Progress bars (one over epochs with the last record, one per epoch over its batches
+        with the running loss); ``None``: on unless ``DLBOOK_PROGRESS=0``.
     val_batch_size
         Rows per forward pass when evaluating ``val_data`` arrays.
     metric
@@ -245,7 +404,25 @@ def fit(
     Returns
     -------
     History
-        The same record as :func:`dlbook.np.train.fit` returns.
+        The same record as :func:`dlbook.np.train.fit` returns: per epoch ``train_loss``,
+        the metrics, ``val_loss``, ``lr`` (of the first parameter group when the epoch
+        began, i.e. the rate its first step used) and ``time``; per iteration the loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.data import DataLoader
+    >>> from dlbook.torch.callbacks import ReduceLROnPlateau
+    >>> X = np.linspace(-1, 1, 64).reshape(64, 1)
+    >>> _ = torch.manual_seed(0)
+    >>> model = torch.nn.Linear(1, 1)
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    >>> history = fit(model, torch.nn.MSELoss(), optimizer,
+    ...               DataLoader(X, 3 * X, batch_size=16, shuffle=True, seed=0), epochs=5,
+    ...               val_data=(X, 3 * X), metrics=None, grad_clip=1.0, progress=False,
+    ...               scheduler=torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5))
+    >>> history["lr"]
+    [0.5, 0.5, 0.25, 0.25, 0.125]
 
     Introduced in :doc:`/book/foundations/digits`.
     """
@@ -258,61 +435,146 @@ def fit(
     check_optimizer_owns(model, optimizer, caller=caller)
     epochs = check_int(epochs, "epochs", caller=caller, minimum=1)
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
+    callbacks = check_callbacks(callbacks, caller=caller)
+    interval = _check_scheduler(scheduler, optimizer, scheduler_interval, caller)
+    plateau = isinstance(scheduler, lr_scheduler.ReduceLROnPlateau)
+    if grad_clip is not None:
+        grad_clip = check_number(grad_clip, "grad_clip", caller=caller, low=0.0,
+                                 low_inclusive=False, allow_inf=True)
     if device is not None:
         model.to(device)
     target, float_dtype = model_device(model), _floating_dtype(model)
+    scaler = _check_amp(amp, target, caller)
     names = [metric_name(function) for function in metrics]
+    parameters = [p for group in optimizer.param_groups for p in group["params"]]
+
     history = History()
-    bar = progress_bar(range(epochs), progress, desc="epochs", total=epochs)
-    for _ in bar:
-        started = time.perf_counter()
-        model.train()
-        batch_losses, batch_sizes, outputs, targets = [], [], [], []
-        for batch in train_loader:
-            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-                raise TypeError(f"{caller}: expected train_loader to yield (xb, yb) pairs, got "
-                                f"{type_name(batch)}")
-            xb = _to_device(batch[0], target, float_dtype)
-            yb = _to_device(batch[1], target, float_dtype)
-            if metrics and not batch_losses:  # before the first step: fail before training
-                check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
-                                     yb.dtype, caller=caller)
-            optimizer.zero_grad()
-            output = model(xb)
-            loss = loss_fn(output, yb)
-            loss.backward()
-            optimizer.step()
-            batch_losses.append(loss.detach())
-            batch_sizes.append(len(xb))
+    state = TrainState(
+        model=model, optimizer=optimizer, scheduler=scheduler, history=history, epochs=epochs,
+        get_weights=lambda: {k: v.detach().clone() for k, v in model.state_dict().items()},
+        set_weights=model.load_state_dict,
+    )
+    checkpoint = None
+    if resume_from is not None:
+        checkpoint = load_checkpoint(resume_from, caller=caller)
+        state.epoch = restore_checkpoint(checkpoint, model=model, optimizer=optimizer,
+                                         history=history, scheduler=scheduler, scaler=scaler,
+                                         train_loader=train_loader, caller=caller)
+        if state.epoch > epochs:
+            raise ValueError(f"{caller}: the checkpoint has {state.epoch} epochs done, more "
+                             f"than epochs={epochs}")
+        state.stop_training = bool(checkpoint["stop_training"])
+
+    def write_checkpoints() -> None:
+        for path, weights_only in state.checkpoint_requests:
+            if weights_only:
+                save_weights(path, model)
+            else:
+                save_checkpoint(path, model=model, optimizer=optimizer, epoch=state.epoch,
+                                history=history, scheduler=scheduler, callbacks=callbacks,
+                                train_loader=train_loader, stop_training=state.stop_training,
+                                scaler=scaler)
+        state.checkpoint_requests.clear()
+
+    run_hook(callbacks, "on_train_begin", state)
+    if checkpoint is not None:
+        load_callbacks_state(callbacks, checkpoint["callbacks"], caller=caller)
+        set_rng_state(checkpoint["rng"])
+    shown = EpochProgress(progress, state.epoch, epochs)
+    refresh = max(1, len(train_loader) // 20) if hasattr(train_loader, "__len__") else 10
+    try:
+        while state.epoch < epochs and not state.stop_training:
+            started = time.perf_counter()
+            state.logs = {}
+            run_hook(callbacks, "on_epoch_begin", state)
+            lr = float(optimizer.param_groups[0]["lr"])
+            model.train()
+            batch_losses, batch_sizes, outputs, targets = [], [], [], []
+            running, counted = 0.0, 0
+            bar = shown.batches(train_loader, state.epoch + 1)
+            for index, batch in enumerate(bar):
+                xb, yb, extra = _unpack(batch, caller)
+                xb = _to_device(xb, target, float_dtype)
+                yb = _to_device(yb, target, float_dtype)
+                extra = _extra_to_device(extra, target, float_dtype)
+                if metrics and not batch_losses:  # before the first step: fail before training
+                    check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
+                                         yb.dtype, caller=caller)
+                optimizer.zero_grad()
+                with _autocast(amp, target):
+                    output = _forward(model, xb, extra)
+                    loss = loss_fn(output, yb)
+                if scaler is not None:
+                    scaler.scale(loss).backward()
+                    if grad_clip is not None:
+                        scaler.unscale_(optimizer)
+                        torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
+                    scaler.step(optimizer)
+                    scaler.update()
+                else:
+                    loss.backward()
+                    if grad_clip is not None:
+                        torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
+                    optimizer.step()
+                if interval == "batch":
+                    scheduler.step()
+                loss = loss.detach()
+                batch_losses.append(loss)
+                batch_sizes.append(len(xb))
+                if metrics:
+                    outputs.append(output.detach())
+                    targets.append(yb)
+                if shown.enabled and (index + 1) % refresh == 0:  # one device sync per refresh
+                    recent = torch.stack(batch_losses[counted:]).double()
+                    running += float(recent.sum())
+                    counted = len(batch_losses)
+                    shown.show_batch(bar, running / counted)
+                state.batch, state.batch_loss = index + 1, loss
+                run_hook(callbacks, "on_batch_end", state)
+                if state.stop_training:
+                    break
+            if not batch_losses:
+                raise ValueError(f"{caller}: train_loader yielded no batch")
+            shown.end_batches(bar)
+            losses = torch.stack(batch_losses).double().cpu()  # one device sync per epoch
+            for value in losses.tolist():
+                history.log_iteration(value)
+            weights = torch.tensor(batch_sizes, dtype=torch.float64)
+            record: dict[str, float] = {
+                "train_loss": float((losses * weights).sum() / weights.sum())}
             if metrics:
-                outputs.append(output.detach())
-                targets.append(yb)
-        if not batch_losses:
-            raise ValueError(f"{caller}: train_loader yielded no batch")
-        losses = torch.stack(batch_losses).double().cpu()  # one device sync per epoch
-        for value in losses.tolist():
-            history.log_iteration(value)
-        weights = torch.tensor(batch_sizes, dtype=torch.float64)
-        record: dict[str, float] = {"train_loss": float((losses * weights).sum() / weights.sum())}
-        if metrics:
-            all_targets, all_outputs = torch.cat(targets), torch.cat(outputs)
-            for name, function in zip(names, metrics, strict=True):
-                record[f"train_{name}"] = _metric_value(function, all_targets, all_outputs)
-        if val_data is not None:
-            val_outputs, val_targets = _collect(model, val_data, val_batch_size)
-            if metrics:
-                check_metric_targets(metrics, val_targets.is_floating_point(),
-                                     tuple(val_targets.shape), val_targets.dtype, caller=caller)
-            with torch.no_grad():
-                record["val_loss"] = float(loss_fn(val_outputs, val_targets))
-            for name, function in zip(names, metrics, strict=True):
-                record[f"val_{name}"] = _metric_value(function, val_targets, val_outputs)
-        groups = getattr(optimizer, "param_groups", None)
-        if groups:
-            record["lr"] = float(groups[0]["lr"])
-        record["time"] = time.perf_counter() - started
-        history.log_epoch(**record)
-        if hasattr(bar, "set_postfix"):
-            shown = {key: f"{value:.4g}" for key, value in record.items() if key != "time"}
-            bar.set_postfix(shown, refresh=False)
+                all_targets, all_outputs = torch.cat(targets), torch.cat(outputs)
+                for name, function in zip(names, metrics, strict=True):
+                    record[f"train_{name}"] = _metric_value(function, all_targets, all_outputs)
+            if val_data is not None:
+                with _autocast(amp, target):
+                    val_outputs, val_targets = _collect(model, val_data, val_batch_size)
+                if amp is not None:
+                    val_outputs = val_outputs.to(float_dtype)
+                if metrics:
+                    check_metric_targets(metrics, val_targets.is_floating_point(),
+                                         tuple(val_targets.shape), val_targets.dtype,
+                                         caller=caller)
+                with torch.no_grad():
+                    record["val_loss"] = float(loss_fn(val_outputs, val_targets))
+                for name, function in zip(names, metrics, strict=True):
+                    record[f"val_{name}"] = _metric_value(function, val_targets, val_outputs)
+            record["lr"] = lr
+            record["time"] = time.perf_counter() - started
+            history.log_epoch(**record)
+            state.epoch += 1
+            state.logs = history.records[-1]
+            if interval == "epoch":
+                if plateau:
+                    scheduler.step(logged_value(state.logs, scheduler_monitor, caller,
+                                                 "scheduler_monitor"))
+                else:
+                    scheduler.step()
+            run_hook(callbacks, "on_epoch_end", state)
+            write_checkpoints()
+            shown.show_epoch(state.logs)
+    finally:
+        shown.close()
+    run_hook(callbacks, "on_train_end", state)
+    write_checkpoints()
     return history
