@@ -1,4 +1,4 @@
-"""Pieces of the training loops that do not depend on the framework: progress bars, log look-ups.
+"""Pieces of the training loops that do not depend on the framework: batches, bars, look-ups.
 
 Both :func:`dlbook.np.train.fit` and :func:`dlbook.torch.train.fit` use them; this module
 imports neither side.
@@ -9,7 +9,50 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dlbook._checks import check_in, type_name
 from dlbook._progress import progress_bar, progress_enabled
+
+
+def unpack_batch(batch: Any, caller: str, source: str = "train_loader") -> tuple[Any, Any, Any]:
+    """``(xb, yb, extra)`` from an ``(xb, yb)`` pair (``extra=None``) or a triple.
+
+    >>> unpack_batch((1, 2), "fit")
+    (1, 2, None)
+    >>> unpack_batch([1], "fit")
+    Traceback (most recent call last):
+        ...
+    TypeError: fit: expected train_loader to yield (xb, yb) pairs or ... got list of length 1
+    """
+    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
+        got = type_name(batch)
+        if isinstance(batch, (tuple, list)):
+            got += f" of length {len(batch)}"
+        raise TypeError(f"{caller}: expected {source} to yield (xb, yb) pairs or "
+                        f"(xb, yb, extra) triples, got {got}")
+    return batch[0], batch[1], batch[2] if len(batch) == 3 else None
+
+
+def check_interval(scheduler: Any, optimizer: Any, interval: Any, *, default: str,
+                   plateau: bool, caller: str) -> str | None:
+    """The interval a scheduler is stepped at, ``"epoch"`` or ``"batch"`` (``None``: none).
+
+    ``default`` is used when ``interval`` is ``None``; the scheduler's kind has been checked by
+    the caller. A plateau scheduler needs the epoch's monitored value, so it is epoch-only.
+    """
+    if scheduler is None:
+        if interval is not None:
+            raise ValueError(f"{caller}: scheduler_interval={interval!r} was given without a "
+                             f"scheduler")
+        return None
+    if getattr(scheduler, "optimizer", None) is not optimizer:
+        raise ValueError(f"{caller}: the scheduler is attached to another optimizer than "
+                         f"optimizer= (build it as {type(scheduler).__name__}(optimizer, ...))")
+    interval = default if interval is None else interval
+    check_in(interval, "scheduler_interval", ("epoch", "batch"), caller=caller)
+    if plateau and interval == "batch":
+        raise ValueError(f"{caller}: ReduceLROnPlateau needs the epoch's monitored value; "
+                         f"use scheduler_interval='epoch'")
+    return interval
 
 
 def logged_value(record: Mapping[str, float], key: str, caller: str, what: str) -> float:

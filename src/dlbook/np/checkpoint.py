@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -23,6 +22,18 @@ from typing import Any
 import numpy as np
 
 from dlbook._atomic import atomic_write
+from dlbook._checkpoint import (
+    VERSION,
+    check_path,
+    check_tree,
+    foreign,
+    load_part,
+    python_numpy_rng_state,
+    restore_history,
+    restore_parts,
+    set_python_numpy_rng_state,
+    unreadable,
+)
 from dlbook._checks import type_name
 from dlbook.callbacks_core import Callback, callbacks_state
 from dlbook.history import History
@@ -32,7 +43,6 @@ __all__ = ["load_checkpoint", "restore_checkpoint", "rng_state", "save_checkpoin
            "save_weights", "set_rng_state"]
 
 FORMAT = "dlbook.np.checkpoint"
-VERSION = 1
 _META = "__meta__"
 _TAGS = ("__array__", "__items__", "__tuple__")
 
@@ -100,14 +110,8 @@ def rng_state(model: Any = None) -> dict[str, Any]:
 
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
-    # NumPy's legacy global generator (np.random.rand, ...) is saved too: code may use it.
-    legacy = np.random.get_state()  # noqa: NPY002
-    name, keys, position, has_gauss, cached_gaussian = legacy
-    version, internal, gauss_next = random.getstate()
     return {
-        "python": {"version": version, "internal": list(internal), "gauss_next": gauss_next},
-        "numpy": {"name": str(name), "keys": keys.copy(), "position": int(position),
-                  "has_gauss": int(has_gauss), "cached_gaussian": float(cached_gaussian)},
+        **python_numpy_rng_state(),
         "dlbook": get_rng().bit_generator.state,
         "modules": {name: generator.bit_generator.state
                     for name, generator in _module_generators(model).items()},
@@ -115,13 +119,8 @@ def rng_state(model: Any = None) -> dict[str, Any]:
 
 
 def set_rng_state(state: dict[str, Any], model: Any = None) -> None:
-    """Restore what :func:`rng_state` returned."""
-    python = state["python"]
-    random.setstate((python["version"], tuple(python["internal"]), python["gauss_next"]))
-    saved = state["numpy"]
-    legacy = (saved["name"], np.asarray(saved["keys"], dtype=np.uint32), saved["position"],
-              saved["has_gauss"], saved["cached_gaussian"])
-    np.random.set_state(legacy)  # noqa: NPY002
+    """Restore what :func:`rng_state` returned (``model``: the one it was given)."""
+    set_python_numpy_rng_state(state)
     get_rng().bit_generator.state = state["dlbook"]
     generators = _module_generators(model)
     for name, generator_state in state["modules"].items():
@@ -219,48 +218,23 @@ def load_checkpoint(path: str | os.PathLike[str], *, caller: str = "load_checkpo
 
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{caller}: expected the checkpoint path to be a str or os.PathLike, "
-                        f"got {type_name(path)}")
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ValueError(f"{caller}: expected resume_from to be a checkpoint file, got "
-                         f"{path!r}, which does not exist")
-    unreadable = (f"{caller}: cannot read the checkpoint {path!r} (truncated, corrupt or not "
-                  f"written by save_checkpoint)")
-    foreign = (f"{caller}: {path!r} is not a training checkpoint written by ModelCheckpoint "
-               f"or save_checkpoint (a weights-only file? load it with model.load_state_dict)")
+    path = check_path(path, caller)
     with open(path, "rb") as handle:  # np.load leaks its own handle when the zip is broken
         try:
             archive = np.load(handle, allow_pickle=False)
         except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
-            raise ValueError(f"{unreadable}: {type(error).__name__}: {error}") from None
+            raise unreadable(path, caller, error) from None
         if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError(foreign)
+            raise foreign(path, caller)
         with archive:
             if _META not in archive.files:
-                raise ValueError(foreign)
+                raise foreign(path, caller)
             try:
                 arrays = {name: archive[name] for name in archive.files}
                 meta = json.loads(str(arrays[_META]))
             except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as error:
-                raise ValueError(f"{unreadable}: {type(error).__name__}: {error}") from None
-    tree = _unpack(meta, arrays)
-    if not isinstance(tree, dict) or tree.get("format") != FORMAT:
-        raise ValueError(f"{caller}: {path!r} is not a training checkpoint written by "
-                         f"save_checkpoint")
-    if tree.get("version") != VERSION:
-        raise ValueError(f"{caller}: expected a checkpoint of version {VERSION}, got "
-                         f"{tree.get('version')!r}")
-    return tree
-
-
-def _restore(part: str, load: Any, state: Any, caller: str) -> None:
-    try:
-        load(state)
-    except (ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{caller}: the checkpoint's {part} state does not fit the {part} "
-                         f"given: {error}") from None
+                raise unreadable(path, caller, error) from None
+    return check_tree(_unpack(meta, arrays), path, FORMAT, caller)
 
 
 def restore_checkpoint(
@@ -281,21 +255,13 @@ def restore_checkpoint(
     """
     _check_stateful(model, "model", caller)
     _check_stateful(optimizer, "optimizer", caller)
-    _restore("model", model.load_state_dict, checkpoint["model"], caller)
-    _restore("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
-    saved = checkpoint["scheduler"]
-    if (saved is None) != (scheduler is None):
-        had = "was written with" if scheduler is None else "was written without"
-        raise ValueError(f"{caller}: the checkpoint {had} a scheduler; resume with the same "
-                         f"scheduler as the run that wrote it")
-    if scheduler is not None:
-        _restore("scheduler", scheduler.load_state_dict, saved, caller)
+    load_part("model", model.load_state_dict, checkpoint["model"], caller)
+    load_part("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
+    restore_parts(checkpoint, {"scheduler": scheduler}, caller)
     if checkpoint["loader"] is not None:
         if not callable(getattr(train_loader, "load_state_dict", None)):
             raise ValueError(f"{caller}: the checkpoint holds the state of a loader with "
                              f"load_state_dict, but train_loader is a {type_name(train_loader)}")
         train_loader.load_state_dict(checkpoint["loader"])
-    saved_history = checkpoint["history"]
-    history.records = [dict(record) for record in saved_history["records"]]
-    history.iteration_loss = [float(v) for v in np.asarray(saved_history["iteration_loss"])]
+    restore_history(history, checkpoint["history"])
     return int(checkpoint["epoch"])

@@ -23,22 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import (
-    check_array,
-    check_in,
-    check_int,
-    check_number,
-    check_positive_int,
-    type_name,
-)
-from dlbook._loop import EpochProgress, logged_value
-from dlbook.callbacks_core import (
-    Callback,
-    TrainState,
-    check_callbacks,
-    load_callbacks_state,
-    run_hook,
-)
+import dlbook.np.checkpoint as checkpoint_store
+from dlbook._checks import check_array, check_int, check_number, check_positive_int, type_name
+from dlbook._loop import check_interval, unpack_batch
+from dlbook._session import Session
+from dlbook.callbacks_core import Callback, check_callbacks
 from dlbook.history import (
     DEFAULT_METRICS,
     NOT_GIVEN,
@@ -47,13 +36,6 @@ from dlbook.history import (
     check_optimizer_owns,
     metric_name,
     resolve_metrics,
-)
-from dlbook.np.checkpoint import (
-    load_checkpoint,
-    restore_checkpoint,
-    save_checkpoint,
-    save_weights,
-    set_rng_state,
 )
 from dlbook.np.nn.utils import clip_grad_norm_
 from dlbook.np.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
@@ -146,16 +128,6 @@ def predict(model: Any, X: np.ndarray, *, batch_size: int = 256,
     return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
 
 
-def _unpack(batch: Any, caller: str, source: str = "train_loader") -> tuple[Any, Any, Any]:
-    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
-        got = type_name(batch)
-        if isinstance(batch, (tuple, list)):
-            got += f" of length {len(batch)}"
-        raise TypeError(f"{caller}: expected {source} to yield (xb, yb) pairs or "
-                        f"(xb, yb, extra) triples, got {got}")
-    return batch[0], batch[1], batch[2] if len(batch) == 3 else None
-
-
 def _collect(model: Any, data: Any, batch_size: int, caller: str) -> tuple[np.ndarray, np.ndarray]:
     """Outputs and targets for ``(X, y)``, ``(X, y, extra)`` or an iterable of batches."""
     if isinstance(data, tuple) and len(data) in (2, 3) and isinstance(data[0], np.ndarray):
@@ -169,7 +141,7 @@ def _collect(model: Any, data: Any, batch_size: int, caller: str) -> tuple[np.nd
     outputs, targets = [], []
     with _EvalMode(model):
         for batch in data:
-            xb, yb, extra = _unpack(batch, caller, "val_data")
+            xb, yb, extra = unpack_batch(batch, caller, "val_data")
             outputs.append(np.asarray(_forward(model, xb, extra)))
             targets.append(yb)
     if not outputs:
@@ -218,23 +190,11 @@ def evaluate(
 
 def _check_scheduler(scheduler: Any, optimizer: Any, interval: Any, caller: str) -> str | None:
     """The interval a scheduler is stepped at: ``"epoch"`` or ``"batch"`` (``None``: none)."""
-    if scheduler is None:
-        if interval is not None:
-            raise ValueError(f"{caller}: scheduler_interval={interval!r} was given without a "
-                             f"scheduler")
-        return None
-    if not isinstance(scheduler, LRScheduler):
+    if scheduler is not None and not isinstance(scheduler, LRScheduler):
         raise TypeError(f"{caller}: expected scheduler to be a dlbook.np.optim.lr_scheduler "
                         f"scheduler, got {type_name(scheduler)}")
-    if getattr(scheduler, "optimizer", None) is not optimizer:
-        raise ValueError(f"{caller}: the scheduler is attached to another optimizer than "
-                         f"optimizer= (build it as {type(scheduler).__name__}(optimizer, ...))")
-    interval = "epoch" if interval is None else interval
-    check_in(interval, "scheduler_interval", ("epoch", "batch"), caller=caller)
-    if isinstance(scheduler, ReduceLROnPlateau) and interval == "batch":
-        raise ValueError(f"{caller}: ReduceLROnPlateau needs the epoch's monitored value; "
-                         f"use scheduler_interval='epoch'")
-    return interval
+    return check_interval(scheduler, optimizer, interval, default="epoch",
+                          plateau=isinstance(scheduler, ReduceLROnPlateau), caller=caller)
 
 
 def fit(
@@ -353,7 +313,6 @@ def fit(
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
     callbacks = check_callbacks(callbacks, caller=caller)
     interval = _check_scheduler(scheduler, optimizer, scheduler_interval, caller)
-    plateau = isinstance(scheduler, ReduceLROnPlateau)
     if grad_clip is not None:
         grad_clip = check_number(grad_clip, "grad_clip", caller=caller, low=0.0,
                                  low_inclusive=False, allow_inf=True)
@@ -364,50 +323,25 @@ def fit(
         parameters = list(model.parameters())
 
     history = History()
-    state = TrainState(
-        model=model, optimizer=optimizer, scheduler=scheduler, history=history, epochs=epochs,
-        get_weights=model.state_dict if hasattr(model, "state_dict") else None,
-        set_weights=model.load_state_dict if hasattr(model, "load_state_dict") else None,
-    )
-    checkpoint = None
-    if resume_from is not None:
-        checkpoint = load_checkpoint(resume_from, caller=caller)
-        state.epoch = restore_checkpoint(checkpoint, model=model, optimizer=optimizer,
-                                         history=history, scheduler=scheduler,
-                                         train_loader=train_loader, caller=caller)
-        if state.epoch > epochs:
-            raise ValueError(f"{caller}: the checkpoint has {state.epoch} epochs done, more "
-                             f"than epochs={epochs}")
-        state.stop_training = bool(checkpoint["stop_training"])
-
-    def write_checkpoints() -> None:
-        for path, weights_only in state.checkpoint_requests:
-            if weights_only:
-                save_weights(path, model)
-            else:
-                save_checkpoint(path, model=model, optimizer=optimizer, epoch=state.epoch,
-                                history=history, scheduler=scheduler, callbacks=callbacks,
-                                train_loader=train_loader, stop_training=state.stop_training)
-        state.checkpoint_requests.clear()
-
-    run_hook(callbacks, "on_train_begin", state)
-    if checkpoint is not None:
-        load_callbacks_state(callbacks, checkpoint["callbacks"], caller=caller)
-        set_rng_state(checkpoint["rng"], model)
-    shown = EpochProgress(progress, state.epoch, epochs)
-    refresh = max(1, len(train_loader) // 20) if hasattr(train_loader, "__len__") else 10
-    try:
-        while state.epoch < epochs and not state.stop_training:
+    session = Session(
+        history, model=model, optimizer=optimizer, train_loader=train_loader, epochs=epochs,
+        callbacks=callbacks, store=checkpoint_store, scheduler=scheduler, interval=interval,
+        plateau=isinstance(scheduler, ReduceLROnPlateau), scheduler_monitor=scheduler_monitor,
+        resume_from=resume_from, progress=progress,
+        get_weights=getattr(model, "state_dict", None),
+        set_weights=getattr(model, "load_state_dict", None), caller=caller)
+    with session:
+        shown = session.shown
+        refresh = max(1, len(train_loader) // 20) if hasattr(train_loader, "__len__") else 10
+        for epoch in session.epochs():
             started = time.perf_counter()
-            state.logs = {}
-            run_hook(callbacks, "on_epoch_begin", state)
             lr = groups[0]["lr"] if groups else None
             model.train()
             loss_sum, seen, steps = 0.0, 0, 0
             outputs, targets = [], []
-            bar = shown.batches(train_loader, state.epoch + 1)
+            bar = shown.batches(train_loader, epoch)
             for batch in bar:
-                xb, yb, extra = _unpack(batch, caller)
+                xb, yb, extra = unpack_batch(batch, caller)
                 if metrics and seen == 0:  # before the first step: fail before training
                     check_metric_targets(metrics, np.asarray(yb).dtype.kind == "f",
                                          np.shape(yb), np.asarray(yb).dtype, caller=caller)
@@ -421,18 +355,15 @@ def fit(
                 if interval == "batch":
                     scheduler.step()
                 history.log_iteration(loss)
-                size = len(xb)
-                loss_sum += loss * size
-                seen += size
+                loss_sum += loss * len(xb)
+                seen += len(xb)
                 steps += 1
                 if metrics:
                     outputs.append(output)
                     targets.append(yb)
                 if steps % refresh == 0:
                     shown.show_batch(bar, loss_sum / seen)
-                state.batch, state.batch_loss = steps, loss
-                run_hook(callbacks, "on_batch_end", state)
-                if state.stop_training:
+                if session.batch_end(steps, loss):
                     break
             if seen == 0:
                 raise ValueError(f"{caller}: train_loader yielded no batch")
@@ -453,20 +384,5 @@ def fit(
             if lr is not None:
                 record["lr"] = lr
             record["time"] = time.perf_counter() - started
-            history.log_epoch(**record)
-            state.epoch += 1
-            state.logs = history.records[-1]
-            if interval == "epoch":
-                if plateau:
-                    scheduler.step(logged_value(state.logs, scheduler_monitor, caller,
-                                                "scheduler_monitor"))
-                else:
-                    scheduler.step()
-            run_hook(callbacks, "on_epoch_end", state)
-            write_checkpoints()
-            shown.show_epoch(state.logs)
-    finally:
-        shown.close()
-    run_hook(callbacks, "on_train_end", state)
-    write_checkpoints()
+            session.end_epoch(record)
     return history

@@ -16,14 +16,23 @@ from __future__ import annotations
 
 import os
 import pickle
-import random
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import torch
 
 from dlbook._atomic import atomic_write
+from dlbook._checkpoint import (
+    VERSION,
+    check_path,
+    check_tree,
+    load_part,
+    python_numpy_rng_state,
+    restore_history,
+    restore_parts,
+    set_python_numpy_rng_state,
+    unreadable,
+)
 from dlbook.callbacks_core import Callback, callbacks_state
 from dlbook.history import History
 
@@ -31,13 +40,12 @@ __all__ = ["load_checkpoint", "restore_checkpoint", "rng_state", "save_checkpoin
            "save_weights", "set_rng_state"]
 
 FORMAT = "dlbook.torch.checkpoint"
-VERSION = 1
 
 
 def rng_state() -> dict[str, Any]:
     """The states of torch's, CUDA's, NumPy's global and Python's random-number generators.
 
-    Tensors and lists of ints only, so the result can go into a ``weights_only`` checkpoint.
+    Tensors, numbers and lists only, so the result can go into a ``weights_only`` checkpoint.
 
     >>> saved = rng_state()
     >>> first = torch.rand(2)
@@ -47,36 +55,24 @@ def rng_state() -> dict[str, Any]:
 
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
-    # NumPy's legacy global generator (np.random.rand, ...) is saved too: code may use it.
-    legacy = np.random.get_state()  # noqa: NPY002
-    name, keys, position, has_gauss, cached_gaussian = legacy
-    version, internal, gauss_next = random.getstate()
+    plain = python_numpy_rng_state()
+    plain["numpy"]["keys"] = torch.from_numpy(plain["numpy"]["keys"])  # weights_only wants tensors
     cuda = []
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         cuda = torch.cuda.get_rng_state_all()
-    return {
-        "torch": torch.get_rng_state(),
-        "cuda": cuda,
-        "numpy": {"name": str(name), "keys": torch.from_numpy(keys.astype(np.int64)),
-                  "position": int(position), "has_gauss": int(has_gauss),
-                  "cached_gaussian": float(cached_gaussian)},
-        "python": {"version": int(version), "internal": list(internal),
-                   "gauss_next": gauss_next},
-    }
+    return {"torch": torch.get_rng_state(), "cuda": cuda, **plain}
 
 
-def set_rng_state(state: dict[str, Any]) -> None:
-    """Restore what :func:`rng_state` returned."""
+def set_rng_state(state: dict[str, Any], model: Any = None) -> None:
+    """Restore what :func:`rng_state` returned.
+
+    ``model`` is accepted for the signature of :func:`dlbook.np.checkpoint.set_rng_state`
+    and not used: torch layers draw from torch's global generator, which is restored.
+    """
     torch.set_rng_state(state["torch"])
     if state["cuda"] and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
-    saved = state["numpy"]
-    keys = np.asarray(saved["keys"].numpy() if hasattr(saved["keys"], "numpy") else saved["keys"])
-    legacy = (saved["name"], keys.astype(np.uint32), saved["position"], saved["has_gauss"],
-              saved["cached_gaussian"])
-    np.random.set_state(legacy)  # noqa: NPY002
-    python = state["python"]
-    random.setstate((python["version"], tuple(python["internal"]), python["gauss_next"]))
+    set_python_numpy_rng_state(state)
 
 
 def _torch_generators(loader: Any) -> dict[str, torch.Generator]:
@@ -218,36 +214,12 @@ def load_checkpoint(path: str | os.PathLike[str], *, caller: str = "load_checkpo
 
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{caller}: expected the checkpoint path to be a str or os.PathLike, "
-                        f"got {type(path).__name__}")
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ValueError(f"{caller}: expected resume_from to be a checkpoint file, got "
-                         f"{path!r}, which does not exist")
+    path = check_path(path, caller)
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise ValueError(f"{caller}: cannot read the checkpoint {path!r} (truncated, corrupt "
-                         f"or not written by save_checkpoint): {type(error).__name__}: "
-                         f"{first_line}") from None
-    if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
-        raise ValueError(f"{caller}: {path!r} is not a training checkpoint written by "
-                         f"ModelCheckpoint or save_checkpoint (a weights-only file? load it "
-                         f"with model.load_state_dict)")
-    if checkpoint.get("version") != VERSION:
-        raise ValueError(f"{caller}: expected a checkpoint of version {VERSION}, got "
-                         f"{checkpoint.get('version')!r}")
-    return checkpoint
-
-
-def _restore(part: str, load: Any, state: Any, caller: str) -> None:
-    try:
-        load(state)
-    except (RuntimeError, ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{caller}: the checkpoint's {part} state does not fit the {part} "
-                         f"given: {error}") from None
+        raise unreadable(path, caller, error) from None
+    return check_tree(checkpoint, path, FORMAT, caller)
 
 
 def restore_checkpoint(
@@ -269,18 +241,9 @@ def restore_checkpoint(
 
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
-    _restore("model", model.load_state_dict, checkpoint["model"], caller)
-    _restore("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
-    for part, given in (("scheduler", scheduler), ("scaler", scaler)):
-        saved = checkpoint[part]
-        if (saved is None) != (given is None):
-            had = "was written with" if given is None else "was written without"
-            raise ValueError(f"{caller}: the checkpoint {had} a {part}; resume with the same "
-                             f"{part} as the run that wrote it")
-        if given is not None:
-            _restore(part, given.load_state_dict, saved, caller)
+    load_part("model", model.load_state_dict, checkpoint["model"], caller)
+    load_part("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
+    restore_parts(checkpoint, {"scheduler": scheduler, "scaler": scaler}, caller)
     _set_loader_state(train_loader, checkpoint["loader"], caller)
-    saved_history = checkpoint["history"]
-    history.records = [dict(record) for record in saved_history["records"]]
-    history.iteration_loss = [float(v) for v in saved_history["iteration_loss"].tolist()]
+    restore_history(history, checkpoint["history"])
     return int(checkpoint["epoch"])

@@ -18,26 +18,19 @@ the epoch, so a GPU is not made to wait for the CPU after every step.
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import torch
 from torch.optim import lr_scheduler
 
-from dlbook._checks import check_in, check_int, check_number, check_positive_int, type_name
-from dlbook._loop import EpochProgress, logged_value
-from dlbook.callbacks_core import (
-    Callback,
-    TrainState,
-    check_callbacks,
-    load_callbacks_state,
-    run_hook,
-)
+import dlbook.torch.checkpoint as checkpoint_store
+from dlbook._checks import check_int, check_number, check_positive_int, type_name
+from dlbook._loop import unpack_batch
+from dlbook._session import Session
+from dlbook.callbacks_core import Callback, check_callbacks
 from dlbook.history import (
     DEFAULT_METRICS,
     NOT_GIVEN,
@@ -47,74 +40,28 @@ from dlbook.history import (
     metric_name,
     resolve_metrics,
 )
-from dlbook.torch.checkpoint import (
-    load_checkpoint,
-    restore_checkpoint,
-    save_checkpoint,
-    save_weights,
-    set_rng_state,
+from dlbook.torch._batches import (
+    Metric,
+    check_model,
+    collect,
+    extra_to_device,
+    floating_dtype,
+    metric_value,
+    model_device,
+    outputs_of,
+    to_device,
+)
+from dlbook.torch._step import (
+    PER_BATCH_SCHEDULERS,
+    autocast,
+    check_amp,
+    check_scheduler,
+    train_step,
 )
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
+__all__ = ["PER_BATCH_SCHEDULERS", "evaluate", "fit", "model_device", "predict"]
+
 Metrics = Metric | Sequence[Metric] | None
-
-#: Schedulers whose schedule is counted in optimiser steps, so ``fit`` steps them every batch.
-PER_BATCH_SCHEDULERS = (lr_scheduler.OneCycleLR, lr_scheduler.CyclicLR)
-_AMP_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-def model_device(model: torch.nn.Module) -> torch.device:
-    """The device of the model's first parameter (or buffer); the CPU for a model without any.
-
-    >>> model_device(torch.nn.Linear(2, 3))
-    device(type='cpu')
-
-    Introduced in :doc:`/book/foundations/digits`.
-    """
-    for tensor in (*model.parameters(), *model.buffers()):
-        return tensor.device
-    return torch.device("cpu")
-
-
-def _floating_dtype(model: torch.nn.Module) -> torch.dtype:
-    for tensor in model.parameters():
-        if tensor.is_floating_point():
-            return tensor.dtype
-    return torch.get_default_dtype()
-
-
-def _to_device(value: Any, device: torch.device, float_dtype: torch.dtype) -> torch.Tensor:
-    """A batch as a tensor on ``device``; floating NumPy arrays take the model's dtype."""
-    if isinstance(value, np.ndarray):
-        dtype = float_dtype if value.dtype.kind == "f" else None
-        return torch.as_tensor(value, dtype=dtype).to(device, non_blocking=True)
-    if isinstance(value, torch.Tensor):
-        return value.to(device, non_blocking=True)
-    raise TypeError(
-        f"fit: expected batches of numpy arrays or torch tensors, got {type_name(value)}"
-    )
-
-
-def _extra_to_device(value: Any, device: torch.device, float_dtype: torch.dtype) -> Any:
-    """A batch's third element: arrays and tensors follow the model; anything else is kept."""
-    if isinstance(value, (np.ndarray, torch.Tensor)):
-        return _to_device(value, device, float_dtype)
-    return value
-
-
-def _check_model(model: Any, caller: str) -> None:
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"{caller}: expected model to be a torch.nn.Module, got "
-                        f"{type_name(model)}")
-
-
-def _as_batches(X: Any, batch_size: int) -> Iterable[Any]:
-    for start in range(0, len(X), batch_size):
-        yield X[start : start + batch_size]
-
-
-def _forward(model: torch.nn.Module, xb: torch.Tensor, extra: Any) -> torch.Tensor:
-    return model(xb) if extra is None else model(xb, extra)
 
 
 @torch.no_grad()
@@ -147,7 +94,7 @@ def predict(
 
     Introduced in :doc:`/book/foundations/digits`.
     """
-    _check_model(model, "predict")
+    check_model(model, "predict")
     batch_size = check_positive_int(batch_size, "batch_size", caller="predict")
     if device is not None:
         model.to(device)
@@ -155,61 +102,7 @@ def predict(
         raise ValueError("predict: expected X with at least one row, got none")
     if extra is not None and len(extra) != len(X):
         raise ValueError(f"predict: expected extra with {len(X)} rows like X, got {len(extra)}")
-    target, float_dtype = model_device(model), _floating_dtype(model)
-    extras = _as_batches(extra, batch_size) if extra is not None else itertools.repeat(None)
-    was_training = model.training
-    model.eval()
-    try:
-        outputs = [_forward(model, _to_device(xb, target, float_dtype),
-                            _extra_to_device(eb, target, float_dtype))
-                   for xb, eb in zip(_as_batches(X, batch_size), extras, strict=False)]
-    finally:
-        model.train(was_training)
-    return torch.cat(outputs)
-
-
-def _unpack(batch: Any, caller: str, source: str = "train_loader") -> tuple[Any, Any, Any]:
-    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
-        got = type_name(batch)
-        if isinstance(batch, (tuple, list)):
-            got += f" of length {len(batch)}"
-        raise TypeError(f"{caller}: expected {source} to yield (xb, yb) pairs or "
-                        f"(xb, yb, extra) triples, got {got}")
-    return batch[0], batch[1], batch[2] if len(batch) == 3 else None
-
-
-@torch.no_grad()
-def _collect(model: torch.nn.Module, data: Any, batch_size: int,
-             caller: str = "fit") -> tuple[torch.Tensor, ...]:
-    target, float_dtype = model_device(model), _floating_dtype(model)
-    arrays = (isinstance(data, tuple) and len(data) in (2, 3)
-              and isinstance(data[0], (np.ndarray, torch.Tensor)))
-    if arrays:
-        X, y, extra = data if len(data) == 3 else (*data, None)
-        outputs = predict(model, X, batch_size=batch_size, extra=extra)
-        y = _to_device(y, target, float_dtype)
-        if y.ndim == 0 or y.shape[0] != outputs.shape[0]:
-            raise ValueError(f"{caller}: expected y with {outputs.shape[0]} samples like X, got "
-                             f"shape {tuple(y.shape)}")
-        return outputs, y
-    was_training = model.training
-    model.eval()
-    try:
-        outputs, targets = [], []
-        for batch in data:
-            xb, yb, extra = _unpack(batch, caller, "val_data")
-            outputs.append(_forward(model, _to_device(xb, target, float_dtype),
-                                    _extra_to_device(extra, target, float_dtype)))
-            targets.append(_to_device(yb, target, float_dtype))
-    finally:
-        model.train(was_training)
-    if not outputs:
-        raise ValueError("fit: the validation data yielded no batch")
-    return torch.cat(outputs), torch.cat(targets)
-
-
-def _metric_value(metric: Metric, targets: torch.Tensor, outputs: torch.Tensor) -> float:
-    return float(metric(targets.cpu().numpy(), outputs.float().cpu().numpy()))
+    return outputs_of(model, X, batch_size, extra)
 
 
 @torch.no_grad()
@@ -241,59 +134,17 @@ def evaluate(
     Introduced in :doc:`/book/foundations/digits`.
     """
     metrics = resolve_metrics(metrics, metric, caller="evaluate")
-    _check_model(model, "evaluate")
+    check_model(model, "evaluate")
     if device is not None:
         model.to(device)
     data = (X, y) if extra is None else (X, y, extra)
-    outputs, targets = _collect(model, data, batch_size, "evaluate")
+    outputs, targets = collect(model, data, batch_size, "evaluate")
     check_metric_targets(metrics, targets.is_floating_point(), tuple(targets.shape),
                          targets.dtype, caller="evaluate")
     result = {"loss": float(loss_fn(outputs, targets))}
     for function in metrics:
-        result[metric_name(function)] = _metric_value(function, targets, outputs)
+        result[metric_name(function)] = metric_value(function, targets, outputs)
     return result
-
-
-def _check_scheduler(scheduler: Any, optimizer: torch.optim.Optimizer, interval: Any,
-                     caller: str) -> str | None:
-    """The interval a scheduler is stepped at: ``"epoch"`` or ``"batch"`` (``None``: none)."""
-    if scheduler is None:
-        if interval is not None:
-            raise ValueError(f"{caller}: scheduler_interval={interval!r} was given without a "
-                             f"scheduler")
-        return None
-    if not isinstance(scheduler, (lr_scheduler.LRScheduler, lr_scheduler.ReduceLROnPlateau)):
-        raise TypeError(f"{caller}: expected scheduler to be a torch.optim.lr_scheduler "
-                        f"scheduler, got {type_name(scheduler)}")
-    if getattr(scheduler, "optimizer", None) is not optimizer:
-        raise ValueError(f"{caller}: the scheduler is attached to another optimizer than "
-                         f"optimizer= (build it as {type(scheduler).__name__}(optimizer, ...))")
-    plateau = isinstance(scheduler, lr_scheduler.ReduceLROnPlateau)
-    if interval is None:
-        interval = "batch" if isinstance(scheduler, PER_BATCH_SCHEDULERS) else "epoch"
-    check_in(interval, "scheduler_interval", ("epoch", "batch"), caller=caller)
-    if plateau and interval == "batch":
-        raise ValueError(f"{caller}: ReduceLROnPlateau needs the epoch's monitored value; "
-                         f"use scheduler_interval='epoch'")
-    return interval
-
-
-def _autocast(amp: str | None, device: torch.device) -> contextlib.AbstractContextManager:
-    if amp is None:
-        return contextlib.nullcontext()
-    return torch.autocast(device_type=device.type, dtype=_AMP_DTYPES[amp])
-
-
-def _check_amp(amp: Any, device: torch.device, caller: str) -> Any:
-    """The gradient scaler ``amp`` needs (fp16 on CUDA), or ``None``."""
-    check_in(amp, "amp", (None, "bf16", "fp16"), caller=caller)
-    if amp == "fp16":
-        if device.type != "cuda":
-            raise ValueError(f"{caller}: amp='fp16' needs a CUDA device (float16 autocast with "
-                             f"a GradScaler), got the model on {device.type}; use amp='bf16' "
-                             f"there")
-        return torch.amp.GradScaler("cuda")
-    return None
 
 
 def fit(
@@ -428,7 +279,7 @@ def fit(
     """
     caller = "fit"
     metrics = resolve_metrics(metrics, metric, caller=caller)
-    _check_model(model, caller)
+    check_model(model, caller)
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"{caller}: expected optimizer to be a torch.optim.Optimizer over the "
                         f"model's parameters, got {type_name(optimizer)}")
@@ -436,86 +287,46 @@ def fit(
     epochs = check_int(epochs, "epochs", caller=caller, minimum=1)
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
     callbacks = check_callbacks(callbacks, caller=caller)
-    interval = _check_scheduler(scheduler, optimizer, scheduler_interval, caller)
-    plateau = isinstance(scheduler, lr_scheduler.ReduceLROnPlateau)
+    interval = check_scheduler(scheduler, optimizer, scheduler_interval, caller)
     if grad_clip is not None:
         grad_clip = check_number(grad_clip, "grad_clip", caller=caller, low=0.0,
                                  low_inclusive=False, allow_inf=True)
     if device is not None:
         model.to(device)
-    target, float_dtype = model_device(model), _floating_dtype(model)
-    scaler = _check_amp(amp, target, caller)
+    target, float_dtype = model_device(model), floating_dtype(model)
+    scaler = check_amp(amp, target, caller)
     names = [metric_name(function) for function in metrics]
     parameters = [p for group in optimizer.param_groups for p in group["params"]]
 
     history = History()
-    state = TrainState(
-        model=model, optimizer=optimizer, scheduler=scheduler, history=history, epochs=epochs,
+    session = Session(
+        history, model=model, optimizer=optimizer, train_loader=train_loader, epochs=epochs,
+        callbacks=callbacks, store=checkpoint_store, scheduler=scheduler, interval=interval,
+        plateau=isinstance(scheduler, lr_scheduler.ReduceLROnPlateau),
+        scheduler_monitor=scheduler_monitor, resume_from=resume_from, progress=progress,
         get_weights=lambda: {k: v.detach().clone() for k, v in model.state_dict().items()},
-        set_weights=model.load_state_dict,
-    )
-    checkpoint = None
-    if resume_from is not None:
-        checkpoint = load_checkpoint(resume_from, caller=caller)
-        state.epoch = restore_checkpoint(checkpoint, model=model, optimizer=optimizer,
-                                         history=history, scheduler=scheduler, scaler=scaler,
-                                         train_loader=train_loader, caller=caller)
-        if state.epoch > epochs:
-            raise ValueError(f"{caller}: the checkpoint has {state.epoch} epochs done, more "
-                             f"than epochs={epochs}")
-        state.stop_training = bool(checkpoint["stop_training"])
-
-    def write_checkpoints() -> None:
-        for path, weights_only in state.checkpoint_requests:
-            if weights_only:
-                save_weights(path, model)
-            else:
-                save_checkpoint(path, model=model, optimizer=optimizer, epoch=state.epoch,
-                                history=history, scheduler=scheduler, callbacks=callbacks,
-                                train_loader=train_loader, stop_training=state.stop_training,
-                                scaler=scaler)
-        state.checkpoint_requests.clear()
-
-    run_hook(callbacks, "on_train_begin", state)
-    if checkpoint is not None:
-        load_callbacks_state(callbacks, checkpoint["callbacks"], caller=caller)
-        set_rng_state(checkpoint["rng"])
-    shown = EpochProgress(progress, state.epoch, epochs)
-    refresh = max(1, len(train_loader) // 20) if hasattr(train_loader, "__len__") else 10
-    try:
-        while state.epoch < epochs and not state.stop_training:
+        set_weights=model.load_state_dict, extra_parts={"scaler": scaler}, caller=caller)
+    with session:
+        shown = session.shown
+        refresh = max(1, len(train_loader) // 20) if hasattr(train_loader, "__len__") else 10
+        for epoch in session.epochs():
             started = time.perf_counter()
-            state.logs = {}
-            run_hook(callbacks, "on_epoch_begin", state)
             lr = float(optimizer.param_groups[0]["lr"])
             model.train()
             batch_losses, batch_sizes, outputs, targets = [], [], [], []
             running, counted = 0.0, 0
-            bar = shown.batches(train_loader, state.epoch + 1)
+            bar = shown.batches(train_loader, epoch)
             for index, batch in enumerate(bar):
-                xb, yb, extra = _unpack(batch, caller)
-                xb = _to_device(xb, target, float_dtype)
-                yb = _to_device(yb, target, float_dtype)
-                extra = _extra_to_device(extra, target, float_dtype)
+                xb, yb, extra = unpack_batch(batch, caller)
+                xb = to_device(xb, target, float_dtype)
+                yb = to_device(yb, target, float_dtype)
+                extra = extra_to_device(extra, target, float_dtype)
                 if metrics and not batch_losses:  # before the first step: fail before training
                     check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
                                          yb.dtype, caller=caller)
-                optimizer.zero_grad()
-                with _autocast(amp, target):
-                    output = _forward(model, xb, extra)
-                    loss = loss_fn(output, yb)
-                if scaler is not None:
-                    scaler.scale(loss).backward()
-                    if grad_clip is not None:
-                        scaler.unscale_(optimizer)
-                        torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
-                    scaler.step(optimizer)
-                    scaler.update()
-                else:
-                    loss.backward()
-                    if grad_clip is not None:
-                        torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
-                    optimizer.step()
+                output, loss = train_step(model, loss_fn, optimizer, (xb, yb, extra), amp=amp,
+                                          device=target, scaler=scaler, grad_clip=grad_clip,
+                                          parameters=parameters)
                 if interval == "batch":
                     scheduler.step()
                 loss = loss.detach()
@@ -525,13 +336,10 @@ def fit(
                     outputs.append(output.detach())
                     targets.append(yb)
                 if shown.enabled and (index + 1) % refresh == 0:  # one device sync per refresh
-                    recent = torch.stack(batch_losses[counted:]).double()
-                    running += float(recent.sum())
+                    running += float(torch.stack(batch_losses[counted:]).double().sum())
                     counted = len(batch_losses)
                     shown.show_batch(bar, running / counted)
-                state.batch, state.batch_loss = index + 1, loss
-                run_hook(callbacks, "on_batch_end", state)
-                if state.stop_training:
+                if session.batch_end(index + 1, loss):
                     break
             if not batch_losses:
                 raise ValueError(f"{caller}: train_loader yielded no batch")
@@ -545,36 +353,30 @@ def fit(
             if metrics:
                 all_targets, all_outputs = torch.cat(targets), torch.cat(outputs)
                 for name, function in zip(names, metrics, strict=True):
-                    record[f"train_{name}"] = _metric_value(function, all_targets, all_outputs)
+                    record[f"train_{name}"] = metric_value(function, all_targets, all_outputs)
             if val_data is not None:
-                with _autocast(amp, target):
-                    val_outputs, val_targets = _collect(model, val_data, val_batch_size)
-                if amp is not None:
-                    val_outputs = val_outputs.to(float_dtype)
-                if metrics:
-                    check_metric_targets(metrics, val_targets.is_floating_point(),
-                                         tuple(val_targets.shape), val_targets.dtype,
-                                         caller=caller)
-                with torch.no_grad():
-                    record["val_loss"] = float(loss_fn(val_outputs, val_targets))
-                for name, function in zip(names, metrics, strict=True):
-                    record[f"val_{name}"] = _metric_value(function, val_targets, val_outputs)
+                record.update(_validate(model, loss_fn, val_data, val_batch_size, metrics,
+                                        names, amp, target, float_dtype, caller))
             record["lr"] = lr
             record["time"] = time.perf_counter() - started
-            history.log_epoch(**record)
-            state.epoch += 1
-            state.logs = history.records[-1]
-            if interval == "epoch":
-                if plateau:
-                    scheduler.step(logged_value(state.logs, scheduler_monitor, caller,
-                                                 "scheduler_monitor"))
-                else:
-                    scheduler.step()
-            run_hook(callbacks, "on_epoch_end", state)
-            write_checkpoints()
-            shown.show_epoch(state.logs)
-    finally:
-        shown.close()
-    run_hook(callbacks, "on_train_end", state)
-    write_checkpoints()
+            session.end_epoch(record)
     return history
+
+
+def _validate(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor], val_data: Any,
+              batch_size: int, metrics: Sequence[Metric], names: Sequence[str],
+              amp: str | None, device: torch.device, float_dtype: torch.dtype,
+              caller: str) -> dict[str, float]:
+    """``val_loss`` and ``val_<metric>`` on ``val_data``, under the training's autocast."""
+    with autocast(amp, device):
+        outputs, targets = collect(model, val_data, batch_size)
+    if amp is not None:  # the loss in the model's dtype, as without autocast
+        outputs = outputs.to(float_dtype)
+    if metrics:
+        check_metric_targets(metrics, targets.is_floating_point(), tuple(targets.shape),
+                             targets.dtype, caller=caller)
+    with torch.no_grad():
+        record = {"val_loss": float(loss_fn(outputs, targets))}
+    for name, function in zip(names, metrics, strict=True):
+        record[f"val_{name}"] = metric_value(function, targets, outputs)
+    return record
