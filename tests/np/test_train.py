@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from dlbook.data import DataLoader, circles, train_val_test_split
+from dlbook.metrics import accuracy
 from dlbook.np import nn, optim
 from dlbook.np.train import evaluate, fit, predict
 
@@ -341,3 +342,42 @@ def test_progress_shows_a_bar_for_each_epoch(capsys):
         DataLoader(X_train, y_train, batch_size=30), epochs=2, val_data=val, progress=True)
     err = capsys.readouterr().err
     assert "epochs" in err and "epoch 1/2" in err and "epoch 2/2" in err and "loss=" in err
+
+
+# ---- backward compatibility: the chapters' calls train exactly as before the toolkit --------
+def _chapter_style_run(use_fit, **kwargs):
+    """A seeded run with shuffling, dropout and momentum, by ``fit`` or by the loop it replaced."""
+    (X_train, y_train), (X_val, y_val), _ = _circles()
+    model = nn.Sequential(nn.Linear(2, 16, dtype=np.float64, rng=0), nn.ReLU(),
+                          nn.Dropout(0.3, rng=2), nn.Linear(16, 2, dtype=np.float64, rng=1))
+    optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, seed=3)
+    loss_fn = nn.CrossEntropyLoss()
+    if use_fit:
+        history = fit(model, loss_fn, optimizer, loader, epochs=3, val_data=(X_val, y_val),
+                      progress=False, **kwargs)
+        return model, history.iteration_loss, history["val_loss"]
+    # the loop of dlbook.np.train.fit before callbacks existed (main at feb3a16), by hand
+    iteration_loss, val_loss = [], []
+    for _ in range(3):
+        model.train()
+        for xb, yb in loader:
+            output = model(xb)
+            loss = loss_fn(output, yb)
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+            iteration_loss.append(loss)
+        model.eval()
+        val_loss.append(float(loss_fn(model(X_val), y_val)))
+    return model, iteration_loss, val_loss
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"metrics": None}, {"metric": accuracy}],
+                         ids=["default metrics", "metrics=None", "legacy metric="])
+def test_a_chapter_style_fit_is_bitwise_the_loop_it_replaced(kwargs):
+    ours, ours_losses, ours_val = _chapter_style_run(True, **kwargs)
+    theirs, their_losses, their_val = _chapter_style_run(False)
+    assert ours_losses == their_losses and ours_val == their_val
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        assert np.array_equal(p.data, q.data), name

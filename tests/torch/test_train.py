@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from dlbook.data import DataLoader, circles, train_val_test_split
+from dlbook.metrics import accuracy
 from dlbook.torch.models import MLP
 from dlbook.torch.train import evaluate, fit, model_device, predict
 
@@ -440,3 +441,44 @@ def test_progress_shows_a_bar_for_each_epoch_with_the_running_loss(capsys):
     err = capsys.readouterr().err
     assert "epoch 1/2" in err and "epoch 2/2" in err and "loss=" in err
     assert "val_loss=" in err
+
+
+# ---- backward compatibility: the chapters' calls train exactly as before the toolkit --------
+def _chapter_style_run(use_fit, **kwargs):
+    """A seeded run with shuffling, dropout and Adam, by ``fit`` or by the loop it replaced."""
+    (X_train, y_train), (X_val, y_val), _ = _circles()
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+                                torch.nn.Linear(16, 2))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, seed=3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    if use_fit:
+        history = fit(model, loss_fn, optimizer, loader, epochs=3, val_data=(X_val, y_val),
+                      progress=False, **kwargs)
+        return model, history.iteration_loss, history["val_loss"]
+    # the loop of dlbook.torch.train.fit before callbacks existed (main at feb3a16), by hand
+    iteration_loss, val_loss = [], []
+    for _ in range(3):
+        model.train()
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(torch.as_tensor(xb, dtype=torch.float32)), torch.as_tensor(yb))
+            loss.backward()
+            optimizer.step()
+            iteration_loss.append(float(loss.detach().double()))
+        model.eval()
+        with torch.no_grad():
+            val_loss.append(float(loss_fn(model(torch.as_tensor(X_val, dtype=torch.float32)),
+                                          torch.as_tensor(y_val))))
+    return model, iteration_loss, val_loss
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"metrics": None}, {"metric": accuracy}],
+                         ids=["default metrics", "metrics=None", "legacy metric="])
+def test_a_chapter_style_fit_is_bitwise_the_loop_it_replaced(kwargs):
+    ours, ours_losses, ours_val = _chapter_style_run(True, **kwargs)
+    theirs, their_losses, their_val = _chapter_style_run(False)
+    assert ours_losses == their_losses and ours_val == their_val
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        assert torch.equal(p, q), name

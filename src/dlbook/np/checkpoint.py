@@ -159,7 +159,7 @@ def save_checkpoint(
     """Write a full training checkpoint of a NumPy run to ``path`` (an ``.npz`` file).
 
     The NumPy twin of :func:`dlbook.torch.checkpoint.save_checkpoint`;
-    :class:`dlbook.np.callbacks.ModelCheckpoint` calls it and ``fit(..., resume_from=path)``
+    :class:`dlbook.torch.callbacks.ModelCheckpoint` (imported from :mod:`dlbook.np.callbacks`) calls it and ``fit(..., resume_from=path)``
     reads it back. The file is written to ``path`` exactly (no ``.npz`` is appended).
 
     Examples

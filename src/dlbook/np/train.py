@@ -250,11 +250,11 @@ def fit(
         losses only). Asking for accuracy with floating-point targets (other than class
         probabilities of shape (N, C)) raises a ``ValueError`` before the first step.
     callbacks
-        :class:`dlbook.np.callbacks.Callback` instances (the same classes as
+        ``Callback`` instances from :mod:`dlbook.np.callbacks` (the same classes as
         :mod:`dlbook.torch.callbacks`), run in list order: Keras's
-        :class:`~dlbook.np.callbacks.EarlyStopping`,
-        :class:`~dlbook.np.callbacks.ReduceLROnPlateau` (on ``param_groups[i]["lr"]``) and
-        :class:`~dlbook.np.callbacks.ModelCheckpoint` (``np.savez`` files).
+        :class:`~dlbook.torch.callbacks.EarlyStopping`,
+        :class:`~dlbook.torch.callbacks.ReduceLROnPlateau` (on ``param_groups[i]["lr"]``) and
+        :class:`~dlbook.torch.callbacks.ModelCheckpoint` (``np.savez`` files).
     scheduler
         A :mod:`dlbook.np.optim.lr_scheduler` scheduler built on ``optimizer``, stepped once
         per epoch after the epoch's record is logged and before ``on_epoch_end``; a
@@ -267,7 +267,7 @@ def fit(
         Clip the total gradient norm to this value before every step
         (:func:`dlbook.np.nn.utils.clip_grad_norm_`); ``None`` for no clipping.
     resume_from
-        A checkpoint written by :class:`~dlbook.np.callbacks.ModelCheckpoint` (with
+        A checkpoint written by :class:`~dlbook.torch.callbacks.ModelCheckpoint` (with
         ``save_weights_only=False``) or :func:`dlbook.np.checkpoint.save_checkpoint`:
         training continues after its epoch and reaches exactly the parameters of an
         uninterrupted run (pass freshly built objects of the same kinds).

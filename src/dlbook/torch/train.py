@@ -59,7 +59,7 @@ from dlbook.torch._step import (
     train_step,
 )
 
-__all__ = ["PER_BATCH_SCHEDULERS", "evaluate", "fit", "model_device", "predict"]
+__all__ = ["evaluate", "fit", "model_device", "predict"]
 
 Metrics = Metric | Sequence[Metric] | None
 
