@@ -112,6 +112,19 @@ EARLY_STOPPING = [
     pytest.param({"patience": 1}, [1.0, 0.8, 0.9], 3, 2, None,
                  id="without restore_best_weights the last weights stay"),
     pytest.param({"patience": 1}, [1.0, NAN, NAN], 2, 1, None, id="nan never improves"),
+    pytest.param({"monitor": "val_acc", "patience": 2, "baseline": 0.8},
+                 [0.5, 0.6, 0.7, 0.75], None, 4, None,
+                 id="baseline in max mode: improving below it never stops"),
+    pytest.param({"monitor": "val_acc", "patience": 2, "baseline": 0.8}, [0.5, 0.6, 0.6], 3, 2,
+                 None, id="baseline in max mode: wait never reset, stops at the first plateau"),
+    pytest.param({"patience": 0, "start_from_epoch": 5, "restore_best_weights": True},
+                 [1.0, 2.0, 3.0], None, 0, None,
+                 id="no epoch monitored: no best, nothing restored"),
+    pytest.param({"patience": 1, "restore_best_weights": True}, [0.5, 0.6, 0.7], 2, 1, 1,
+                 id="the first epoch is the best: its weights come back"),
+    pytest.param({"monitor": "val_acc", "patience": 2, "min_delta": 0.05,
+                  "restore_best_weights": True}, [0.5, 0.54, 0.53], 3, 1, 1,
+                 id="min_delta in max mode: 0.54 does not beat 0.5 by 0.05"),
 ]
 
 
@@ -122,7 +135,7 @@ def test_early_stopping_follows_keras(kwargs, values, stop, best, restored):
     run = drive(stopper, values, monitor=monitor)
     assert (run.stop, stopper.best_epoch, run.restored) == (stop, best, restored), stopper.__dict__
     assert stopper.stopped_epoch == (stop or 0)
-    assert stopper.best == values[best - 1]
+    assert stopper.best == (values[best - 1] if best else None)  # best_epoch 0: none
 
 
 def test_early_stopping_is_reset_by_a_new_fit_and_its_state_round_trips():
@@ -178,6 +191,16 @@ REDUCE_LR = [
     pytest.param({}, [1.0] * 8, [1.0] * 8, 1.0, id="default patience 10"),
     pytest.param({"patience": 2, "factor": 0.1}, [1.0, 2.0, 2.0, 2.0], [1.0, 1.0, 1.0, 0.1], 0.1,
                  id="Keras reduces when wait >= patience, one epoch before torch"),
+    pytest.param({"patience": 1, "factor": 0.5, "min_lr": 0.5}, [1.0] * 4, [1.0, 1.0, 0.5, 0.5],
+                 0.5, id="at min_lr nothing is reduced and wait keeps counting"),
+    pytest.param({"patience": 1, "factor": 0.5, "cooldown": 2}, [1.0, 1.1, 0.9, 1.0, 1.0],
+                 [1.0, 1.0, 0.5, 0.5, 0.25], 0.25,
+                 id="an improvement during the cooldown is recorded as the new best"),
+    pytest.param({"monitor": "val_acc", "patience": 0, "factor": 0.5, "min_delta": 0.05},
+                 [0.5, 0.53, 0.6, 0.62], [1.0, 1.0, 0.5, 0.5], 0.25,
+                 id="min_delta in max mode"),
+    pytest.param({"patience": 0, "factor": 0.0, "min_lr": 0.01}, [1.0, 1.0, 1.0],
+                 [1.0, 1.0, 0.01], 0.01, id="factor 0 drops straight to min_lr"),
 ]
 
 
@@ -228,6 +251,8 @@ MODEL_CHECKPOINT = [
     pytest.param({"save_best_only": True, "monitor": "val_loss"}, [NAN, 0.5, 0.4], [1],
                  id="a first nan is kept as best, as in Keras, and nothing beats it"),
     pytest.param({"save_weights_only": True}, [1.0, 1.1], [1, 2], id="weights only"),
+    pytest.param({"save_best_only": True, "monitor": "val_acc", "initial_value_threshold": 0.6},
+                 [0.5, 0.6, 0.65, 0.64], [3], id="initial_value_threshold in max mode"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 A checkpoint that is overwritten in place is lost if the process dies half-way through the
 write. Writing to a temporary file in the *same directory* (so the rename cannot cross file
-systems), flushing and fsyncing it, and only then calling :func:`os.replace` means the path
+systems), flushing and fsyncing it, and only then calling ``os.replace`` means the path
 always holds either the old file or the new one, complete. Fsyncing the directory afterwards
 makes the rename itself durable. Temporary files left by a process that died mid-write are
 removed after the next successful write to the same path.

@@ -1,10 +1,11 @@
 """Callbacks for :func:`dlbook.np.train.fit`: the same classes as :mod:`dlbook.torch.callbacks`.
 
-They are defined once, on the shared floor (:mod:`dlbook.callbacks_core`), with Keras 3's
-names, defaults and rules. :class:`ReduceLROnPlateau` changes ``group["lr"]`` of the NumPy
-optimizer's ``param_groups``; :class:`EarlyStopping` copies the weights with the model's
-``state_dict()``; :class:`ModelCheckpoint` writes ``np.savez`` files
-(:mod:`dlbook.np.checkpoint`).
+They are defined once, on the shared floor (``dlbook.callbacks_core``), with Keras 3's
+names, defaults and rules, and documented under :mod:`dlbook.torch.callbacks`. With a NumPy
+model, :class:`~dlbook.torch.callbacks.ReduceLROnPlateau` changes ``group["lr"]`` of the
+optimizer's ``param_groups``; :class:`~dlbook.torch.callbacks.EarlyStopping` copies the
+weights with the model's ``state_dict()``; :class:`~dlbook.torch.callbacks.ModelCheckpoint`
+writes ``np.savez`` files (:mod:`dlbook.np.checkpoint`).
 
 >>> import numpy as np
 >>> from dlbook.data import DataLoader

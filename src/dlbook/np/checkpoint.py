@@ -6,7 +6,7 @@ the random generators' states (Python's ``random``, NumPy's global generator,
 :class:`dlbook.np.nn.Dropout`'s) and the loader's, the epochs completed and the history.
 Arrays are stored as arrays; everything else as one JSON document, so the file loads with
 ``np.load(path, allow_pickle=False)``, which cannot run code hidden in a file. It is written
-atomically (a temporary file, fsync, :func:`os.replace`), so a crash during a save leaves the
+atomically (a temporary file, fsync, ``os.replace``), so a crash during a save leaves the
 previous checkpoint intact.
 """
 

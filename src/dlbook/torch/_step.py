@@ -2,7 +2,7 @@
 
 ``amp=None`` runs in the model's dtype; ``"bf16"`` under bfloat16 autocast (CPU or GPU: its
 exponent range is float32's, so no loss scaling is needed); ``"fp16"`` under float16 autocast
-with a :class:`torch.amp.GradScaler`, CUDA only, because float16's small range makes gradients
+with a ``torch.amp.GradScaler``, CUDA only, because float16's small range makes gradients
 underflow unless the loss is scaled first.
 """
 

@@ -1,6 +1,6 @@
 """Callbacks for :func:`dlbook.torch.train.fit`, with Keras 3's names, defaults and rules.
 
-The classes are defined once, on the shared floor (:mod:`dlbook.callbacks_core`), and drive
+The classes are defined once, on the shared floor (``dlbook.callbacks_core``), and drive
 the NumPy loop too (:mod:`dlbook.np.callbacks`). A callback subclasses :class:`Callback` and
 overrides any of ``on_train_begin``, ``on_epoch_begin``, ``on_batch_end``, ``on_epoch_end`` and
 ``on_train_end``; each receives the loop's :class:`TrainState`. Callbacks run in list order.

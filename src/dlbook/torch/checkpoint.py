@@ -8,7 +8,7 @@ string, a list or a dict, so it loads with ``torch.load(path, weights_only=True)
 cannot run code hidden in a file.
 
 It is written atomically (:func:`save_checkpoint`): to a temporary file in the same
-directory, flushed and fsynced, then renamed over the old one with :func:`os.replace`, so a
+directory, flushed and fsynced, then renamed over the old one with ``os.replace``, so a
 crash during a save leaves the previous checkpoint intact.
 """
 
@@ -163,7 +163,7 @@ def save_checkpoint(
     callbacks
         Saved through their ``state_dict()``.
     train_loader
-        Its shuffling state is saved (see :func:`loader_state`).
+        Its shuffling state is saved (see ``loader_state``).
     stop_training
         Whether a callback had asked to stop: a run resumed from this file then stops at once.
 

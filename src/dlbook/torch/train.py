@@ -217,7 +217,7 @@ def fit(
         :class:`~dlbook.torch.callbacks.ReduceLROnPlateau`,
         :class:`~dlbook.torch.callbacks.ModelCheckpoint`.
     scheduler
-        Any :mod:`torch.optim.lr_scheduler` scheduler built on ``optimizer``. It is stepped
+        Any ``torch.optim.lr_scheduler`` scheduler built on ``optimizer``. It is stepped
         once per epoch, after the epoch's record is logged and before ``on_epoch_end``, except
         :class:`~torch.optim.lr_scheduler.OneCycleLR` and
         :class:`~torch.optim.lr_scheduler.CyclicLR`, whose schedules count optimiser steps
@@ -231,10 +231,10 @@ def fit(
         The logged quantity a ``ReduceLROnPlateau`` scheduler is fed (``"val_loss"``).
     grad_clip
         Clip the total gradient norm to this value before every step
-        (:func:`torch.nn.utils.clip_grad_norm_`); ``None`` for no clipping.
+        (``torch.nn.utils.clip_grad_norm_``); ``None`` for no clipping.
     amp
         Mixed precision: ``None`` (off), ``"bf16"`` (bfloat16 autocast, on the CPU or a GPU)
-        or ``"fp16"`` (float16 autocast with a :class:`torch.amp.GradScaler`; CUDA only, a
+        or ``"fp16"`` (float16 autocast with a ``torch.amp.GradScaler``; CUDA only, a
         ``ValueError`` elsewhere). Validation runs under the same autocast.
     resume_from
         A checkpoint written by :class:`~dlbook.torch.callbacks.ModelCheckpoint` (with
