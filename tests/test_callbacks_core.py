@@ -77,6 +77,17 @@ def drive(callback: Callback, values, *, monitor: str = "val_loss", lrs=(1.0,),
     return run
 
 
+def scripted(values):
+    """A metric whose validation value at epoch e is values[e - 1] (train calls come first)."""
+
+    def score(y_true, outputs):
+        score.calls += 1
+        return values[min((score.calls - 1) // 2, len(values) - 1)]
+
+    score.calls = 0
+    return score
+
+
 # ---- EarlyStopping ---------------------------------------------------------------------------
 # (keyword arguments, monitored values, stop epoch, best epoch, restored epoch)
 EARLY_STOPPING = [

@@ -15,25 +15,9 @@ import torch
 from dlbook.data import DataLoader, circles
 from dlbook.torch.callbacks import Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
 from dlbook.torch.train import fit
+from tests.test_callbacks_core import scripted
 
-
-@pytest.fixture(autouse=True)
-def _one_cpu_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def scripted(values):
-    """A metric whose validation value at epoch e is values[e - 1] (train calls come first)."""
-
-    def score(y_true, outputs):
-        score.calls += 1
-        return values[min((score.calls - 1) // 2, len(values) - 1)]
-
-    score.calls = 0
-    return score
+pytestmark = pytest.mark.usefixtures("one_cpu_thread")
 
 
 class Snapshots(Callback):

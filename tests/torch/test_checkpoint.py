@@ -33,12 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 EPOCHS = 5
 
 
-@pytest.fixture(autouse=True)
-def _one_cpu_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_cpu_thread")
 
 
 class KillAt(Callback):

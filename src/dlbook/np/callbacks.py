@@ -21,15 +21,6 @@ writes ``np.savez`` files (:mod:`dlbook.np.checkpoint`).
 3
 """
 
-from dlbook.callbacks_core import (
-    Callback,
-    EarlyStopping,
-    ModelCheckpoint,
-    MonitorCallback,
-    ReduceLROnPlateau,
-    TrainState,
-    infer_mode,
-)
-
-__all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "MonitorCallback",
-           "ReduceLROnPlateau", "TrainState", "infer_mode"]
+# The very objects of dlbook.torch.callbacks, under the NumPy side's name (one vocabulary).
+from dlbook.callbacks_core import *  # noqa: F403
+from dlbook.callbacks_core import __all__  # noqa: F401

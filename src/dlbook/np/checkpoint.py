@@ -21,19 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from dlbook import _checkpoint as shared
 from dlbook._atomic import atomic_write
-from dlbook._checkpoint import (
-    VERSION,
-    check_path,
-    check_tree,
-    foreign,
-    load_part,
-    python_numpy_rng_state,
-    restore_history,
-    restore_parts,
-    set_python_numpy_rng_state,
-    unreadable,
-)
 from dlbook._checks import type_name
 from dlbook.callbacks_core import Callback, callbacks_state
 from dlbook.history import History
@@ -111,7 +100,7 @@ def rng_state(model: Any = None) -> dict[str, Any]:
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
     return {
-        **python_numpy_rng_state(),
+        **shared.python_numpy_rng_state(),
         "dlbook": get_rng().bit_generator.state,
         "modules": {name: generator.bit_generator.state
                     for name, generator in _module_generators(model).items()},
@@ -120,7 +109,7 @@ def rng_state(model: Any = None) -> dict[str, Any]:
 
 def set_rng_state(state: dict[str, Any], model: Any = None) -> None:
     """Restore what :func:`rng_state` returned (``model``: the one it was given)."""
-    set_python_numpy_rng_state(state)
+    shared.set_python_numpy_rng_state(state)
     get_rng().bit_generator.state = state["dlbook"]
     generators = _module_generators(model)
     for name, generator_state in state["modules"].items():
@@ -159,8 +148,9 @@ def save_checkpoint(
     """Write a full training checkpoint of a NumPy run to ``path`` (an ``.npz`` file).
 
     The NumPy twin of :func:`dlbook.torch.checkpoint.save_checkpoint`;
-    :class:`dlbook.torch.callbacks.ModelCheckpoint` (imported from :mod:`dlbook.np.callbacks`) calls it and ``fit(..., resume_from=path)``
-    reads it back. The file is written to ``path`` exactly (no ``.npz`` is appended).
+    :class:`~dlbook.torch.callbacks.ModelCheckpoint` (also :mod:`dlbook.np.callbacks`'s) calls
+    it and ``fit(..., resume_from=path)`` reads it back. The file is written to ``path``
+    exactly (no ``.npz`` is appended).
 
     Examples
     --------
@@ -183,7 +173,7 @@ def save_checkpoint(
         loader = train_loader.state_dict()
     tree = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": shared.VERSION,
         "epoch": int(epoch),
         "stop_training": bool(stop_training),
         "model": model.state_dict(),
@@ -218,23 +208,23 @@ def load_checkpoint(path: str | os.PathLike[str], *, caller: str = "load_checkpo
 
     Introduced in :doc:`/book/optimisation/regularisation`.
     """
-    path = check_path(path, caller)
+    path = shared.check_path(path, caller)
     with open(path, "rb") as handle:  # np.load leaks its own handle when the zip is broken
         try:
             archive = np.load(handle, allow_pickle=False)
         except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
-            raise unreadable(path, caller, error) from None
+            raise shared.unreadable(path, caller, error) from None
         if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise foreign(path, caller)
+            raise shared.foreign(path, caller)
         with archive:
             if _META not in archive.files:
-                raise foreign(path, caller)
+                raise shared.foreign(path, caller)
             try:
                 arrays = {name: archive[name] for name in archive.files}
                 meta = json.loads(str(arrays[_META]))
             except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as error:
-                raise unreadable(path, caller, error) from None
-    return check_tree(_unpack(meta, arrays), path, FORMAT, caller)
+                raise shared.unreadable(path, caller, error) from None
+    return shared.check_tree(_unpack(meta, arrays), path, FORMAT, caller)
 
 
 def restore_checkpoint(
@@ -255,13 +245,13 @@ def restore_checkpoint(
     """
     _check_stateful(model, "model", caller)
     _check_stateful(optimizer, "optimizer", caller)
-    load_part("model", model.load_state_dict, checkpoint["model"], caller)
-    load_part("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
-    restore_parts(checkpoint, {"scheduler": scheduler}, caller)
+    shared.load_part("model", model.load_state_dict, checkpoint["model"], caller)
+    shared.load_part("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
+    shared.restore_parts(checkpoint, {"scheduler": scheduler}, caller)
     if checkpoint["loader"] is not None:
         if not callable(getattr(train_loader, "load_state_dict", None)):
             raise ValueError(f"{caller}: the checkpoint holds the state of a loader with "
                              f"load_state_dict, but train_loader is a {type_name(train_loader)}")
         train_loader.load_state_dict(checkpoint["loader"])
-    restore_history(history, checkpoint["history"])
+    shared.restore_history(history, checkpoint["history"])
     return int(checkpoint["epoch"])

@@ -52,7 +52,7 @@ from dlbook.torch._batches import (
     to_device,
 )
 from dlbook.torch._step import (
-    PER_BATCH_SCHEDULERS,
+    PER_BATCH_SCHEDULERS,  # noqa: F401 (importable from here, where fit documents it)
     autocast,
     check_amp,
     check_scheduler,
