@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +20,7 @@ from dlbook.np.checkpoint import load_checkpoint, save_checkpoint, save_weights
 from dlbook.np.train import fit
 
 EPOCHS = 5
+REPO = Path(__file__).resolve().parents[2]
 
 
 class Interrupted(Exception):
@@ -156,3 +160,56 @@ def test_missing_corrupt_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(ValueError, match=r"fit: the checkpoint's model state does not fit the "
                                          r"model given"):
         train(other, resume_from=full)
+
+
+KILLED = """
+import os, sys
+import numpy as np
+from tests.np.test_checkpoint import Callback, ModelCheckpoint, build, train
+path, where = sys.argv[1], sys.argv[2]
+real_savez = np.savez
+
+def half_savez(handle, **arrays):  # write half of the archive, then die without cleanup
+    import io
+    buffer = io.BytesIO()
+    real_savez(buffer, **arrays)
+    data = buffer.getvalue()
+    handle.write(data[: len(data) // 2])
+    handle.flush()
+    os._exit(23)
+
+class KillAt3(Callback):
+    def on_epoch_end(self, state):  # runs before the loop writes epoch 3's checkpoint
+        if state.epoch == 3 and where == "saving":
+            np.savez = half_savez
+
+    def on_batch_end(self, state):
+        if state.epoch == 3 and state.batch == 2 and where == "epoch":
+            os._exit(17)
+
+train(build(), [KillAt3(), ModelCheckpoint(path)])
+"""
+
+
+@pytest.mark.parametrize(("where", "code"), [("saving", 23), ("epoch", 17)])
+def test_a_process_killed_while_saving_or_training_resumes_to_the_same_end(tmp_path, where,
+                                                                           code):
+    path = tmp_path / "run.npz"
+    env = dict(os.environ, OMP_NUM_THREADS="1", DLBOOK_PROGRESS="0")
+    killed = subprocess.run([sys.executable, "-c", KILLED, str(path), where], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == code, killed.stderr
+    leftovers = temporary_files(path)
+    assert len(leftovers) == (1 if where == "saving" else 0)
+    assert load_checkpoint(path)["epoch"] == (2 if where == "saving" else 3)
+
+    whole = build()
+    model = whole["model"]
+    expected = train(whole)
+    parts = build()
+    resumed_model = parts["model"]
+    history = train(parts, [ModelCheckpoint(path)], resume_from=path)
+    for (name, p), q in zip(model.named_parameters(), resumed_model.parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+    assert history.iteration_loss == expected.iteration_loss
+    assert temporary_files(path) == [] and os.listdir(tmp_path) == ["run.npz"]
