@@ -14,6 +14,11 @@ scheduler, gradient clipping, mixed precision, a third batch element passed to t
 
 Batches go to the device the model's parameters are on; losses stay there until the end of
 the epoch, so a GPU is not made to wait for the CPU after every step.
+
+The pieces live in small files: moving and collecting batches in ``dlbook.torch._batches``,
+one optimiser step with mixed precision and clipping in ``dlbook.torch._step``, and what
+happens between epochs (callbacks, checkpoints, resuming, schedulers), shared with the NumPy
+loop, in ``dlbook._session``.
 """
 
 from __future__ import annotations
