@@ -147,3 +147,55 @@ def test_bad_arguments(args, kwargs, error, message):
 def test_repr():
     loader = DataLoader(np.zeros((1000, 3)), batch_size=100)
     assert "iterations=10" in repr(loader)
+
+
+def _orders(loader, epochs):
+    return [[int(v) for _, yb in loader for v in yb] for _ in range(epochs)]
+
+
+@pytest.mark.parametrize("seed", [0, "generator", None])
+def test_state_dict_restores_the_shuffling_exactly(seed):
+    X, y = _data(23)
+
+    def make():
+        dnp.manual_seed(5)
+        chosen = np.random.default_rng(0) if seed == "generator" else seed
+        return DataLoader(X, y, batch_size=5, shuffle=True, seed=chosen)
+
+    whole = make()
+    expected = _orders(whole, 4)
+    first = make()
+    _orders(first, 2)
+    saved = first.state_dict()
+    assert saved["epoch"] == 2 and saved["iteration"] == 10
+    assert saved["rng"]["bit_generator"] == "PCG64"
+    dnp.manual_seed(99)  # the global generator moved on: the saved state does not depend on it
+    resumed = DataLoader(X, y, batch_size=5, shuffle=True,
+                         seed=np.random.default_rng(7) if seed == "generator" else 123)
+    resumed.load_state_dict(saved)
+    assert _orders(resumed, 2) == expected[2:]
+    assert (resumed.epoch, resumed.iteration) == (4, 20)
+
+
+def test_state_dict_before_any_order_was_drawn():
+    X, y = _data(6)
+    loader = DataLoader(X, y, batch_size=2, shuffle=True, seed=3)
+    assert loader.state_dict() == {"epoch": 0, "iteration": 0, "rng": None}
+    other = DataLoader(X, y, batch_size=2, shuffle=True, seed=3)
+    _orders(other, 1)
+    other.load_state_dict(loader.state_dict())  # back to "no order drawn": seed 3 again
+    assert _orders(other, 1) == _orders(DataLoader(X, y, batch_size=2, shuffle=True, seed=3), 1)
+
+
+def test_load_state_dict_refuses_what_it_cannot_use():
+    X, y = _data(6)
+    loader = DataLoader(X, y, batch_size=2)
+    with pytest.raises(TypeError, match=r"DataLoader.load_state_dict: expected a dict with keys "
+                                        r"'epoch', 'iteration' and 'rng'"):
+        loader.load_state_dict({"epoch": 1})
+    with pytest.raises(ValueError, match=r"DataLoader.load_state_dict: unknown bit generator "
+                                         r"'Mystery'"):
+        loader.load_state_dict({"epoch": 0, "iteration": 0, "rng": {"bit_generator": "Mystery"}})
+    mt = np.random.Generator(np.random.MT19937(1))
+    loader.load_state_dict({"epoch": 0, "iteration": 0, "rng": mt.bit_generator.state})
+    assert isinstance(loader._rng.bit_generator, np.random.MT19937)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from dlbook.data import DataLoader, circles, train_val_test_split
+from dlbook.metrics import accuracy
 from dlbook.np import nn, optim
 from dlbook.np.train import evaluate, fit, predict
 
@@ -217,3 +218,166 @@ def test_nan_outputs_give_nan_accuracy_in_the_history():
                   progress=False)
     assert np.isnan(history["val_loss"][-1]) and np.isnan(history["val_acc"][-1])
     assert np.isnan(history["train_acc"][-1])
+
+
+# ---- the training toolkit: schedulers, clipping, extra inputs --------------------------------
+def _manual(model, optimizer, batches, epochs, *, clip=None, scheduler=None):
+    loss_fn = nn.CrossEntropyLoss()
+    for _ in range(epochs):
+        for xb, yb in batches:
+            loss_fn(model(xb), yb)
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+
+
+def test_fit_is_the_plain_loop_with_clipping_and_a_scheduler_bitwise():
+    (X_train, y_train), _, _ = _circles()
+    batches = [(X_train[i:i + 45], y_train[i:i + 45]) for i in range(0, 180, 45)]
+    ours, theirs = _model(), _model()
+    opt_ours = optim.SGD(ours.parameters(), lr=0.5, momentum=0.9)
+    opt_theirs = optim.SGD(theirs.parameters(), lr=0.5, momentum=0.9)
+    history = fit(ours, nn.CrossEntropyLoss(), opt_ours, batches, epochs=3, grad_clip=0.05,
+                  scheduler=optim.lr_scheduler.StepLR(opt_ours, 1, gamma=0.5), progress=False)
+    _manual(theirs, opt_theirs, batches, 3, clip=0.05,
+            scheduler=optim.lr_scheduler.StepLR(opt_theirs, 1, gamma=0.5))
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+    assert history["lr"] == [0.5, 0.25, 0.125]
+
+
+def test_batch_interval_and_plateau_schedulers():
+    (X_train, y_train), val, _ = _circles()
+    loader = DataLoader(X_train, y_train, batch_size=45)  # 4 batches
+    model = _model()
+    optimizer = optim.SGD(model.parameters(), lr=1.0)
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs=2,
+                  scheduler=optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5),
+                  scheduler_interval="batch", progress=False)
+    assert history["lr"] == [1.0, 0.5 ** 4]
+    model = _model()
+    optimizer = optim.SGD(model.parameters(), lr=1.0)
+    plateau = optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0)
+
+    class Flat(nn.CrossEntropyLoss):
+        def backward(self):
+            return super().backward() * 0.0  # zero gradients: the loss never moves
+
+    history = fit(model, Flat(), optimizer, loader, epochs=3, val_data=val, scheduler=plateau,
+                  progress=False)
+    assert history["lr"] == [1.0, 1.0, 0.1]
+
+
+def test_a_third_batch_element_is_passed_to_the_model():
+    (X_train, y_train), (X_val, y_val), _ = _circles()
+
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(2, 2, dtype=np.float64, rng=0)
+            self.seen = []
+
+        def forward(self, x, scale):
+            self.seen.append(scale.shape)
+            self.scale = scale[:, None]
+            return self.linear(x) * self.scale
+
+        def backward(self, grad_output):
+            return self.linear.backward(grad_output * self.scale)
+
+    model = Scaled()
+    scale = np.linspace(0.5, 1.5, 180)
+    batches = [(X_train[i:i + 60], y_train[i:i + 60], scale[i:i + 60]) for i in (0, 60, 120)]
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), batches,
+                  epochs=2, val_data=(X_val, y_val, np.ones(len(X_val))), progress=False)
+    assert len(history) == 2 and model.seen[0] == (60,) and model.seen[-1] == (len(X_val),)
+    np.testing.assert_allclose(predict(model, X_val, extra=np.full(len(X_val), 2.0)),
+                               2 * predict(model.linear, X_val), rtol=1e-12)
+    result = evaluate(model, nn.CrossEntropyLoss(), X_val, y_val, extra=np.ones(len(X_val)))
+    assert result["loss"] == pytest.approx(history["val_loss"][-1], rel=1e-12)
+    with pytest.raises(TypeError, match=r"fit: expected train_loader to yield \(xb, yb\) pairs "
+                                        r"or \(xb, yb, extra\) triples, got numpy.ndarray"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+            DataLoader(X_train, batch_size=60), epochs=1, progress=False)
+
+
+def test_scheduler_and_clipping_arguments_are_checked():
+    import torch
+
+    (X_train, y_train), _, _ = _circles()
+    model, other = _model(), _model()
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    loader = DataLoader(X_train, y_train, batch_size=90)
+    elsewhere = optim.lr_scheduler.StepLR(optim.SGD(other.parameters(), lr=0.1), 1)
+    with pytest.raises(ValueError, match=r"fit: the scheduler is attached to another optimizer "
+                                         r"than optimizer="):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=elsewhere)
+    torch_scheduler = torch.optim.lr_scheduler.StepLR(
+        torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1), 1)
+    with pytest.raises(TypeError, match=r"fit: expected scheduler to be a "
+                                        r"dlbook.np.optim.lr_scheduler scheduler, got "
+                                        r"torch.optim.lr_scheduler.StepLR"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=torch_scheduler)
+    plateau = optim.lr_scheduler.ReduceLROnPlateau(optimizer)
+    with pytest.raises(ValueError, match=r"fit: ReduceLROnPlateau needs the epoch's monitored "
+                                         r"value"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau,
+            scheduler_interval="batch")
+    with pytest.raises(ValueError, match=r"fit: scheduler_monitor 'val_loss' is not in the "
+                                         r"epoch's logs"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau, progress=False)
+    with pytest.raises(ValueError, match=r"fit: expected grad_clip > 0.0, got -1.0"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, grad_clip=-1)
+
+
+def test_progress_shows_a_bar_for_each_epoch(capsys):
+    (X_train, y_train), val, _ = _circles()
+    model = _model()
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+        DataLoader(X_train, y_train, batch_size=30), epochs=2, val_data=val, progress=True)
+    err = capsys.readouterr().err
+    assert "epochs" in err and "epoch 1/2" in err and "epoch 2/2" in err and "loss=" in err
+
+
+# ---- backward compatibility: the chapters' calls train exactly as before the toolkit --------
+def _chapter_style_run(use_fit, **kwargs):
+    """A seeded run with shuffling, dropout and momentum, by ``fit`` or by the loop it replaced."""
+    (X_train, y_train), (X_val, y_val), _ = _circles()
+    model = nn.Sequential(nn.Linear(2, 16, dtype=np.float64, rng=0), nn.ReLU(),
+                          nn.Dropout(0.3, rng=2), nn.Linear(16, 2, dtype=np.float64, rng=1))
+    optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, seed=3)
+    loss_fn = nn.CrossEntropyLoss()
+    if use_fit:
+        history = fit(model, loss_fn, optimizer, loader, epochs=3, val_data=(X_val, y_val),
+                      progress=False, **kwargs)
+        return model, history.iteration_loss, history["val_loss"]
+    # the loop of dlbook.np.train.fit before callbacks existed (main at feb3a16), by hand
+    iteration_loss, val_loss = [], []
+    for _ in range(3):
+        model.train()
+        for xb, yb in loader:
+            output = model(xb)
+            loss = loss_fn(output, yb)
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+            iteration_loss.append(loss)
+        model.eval()
+        val_loss.append(float(loss_fn(model(X_val), y_val)))
+    return model, iteration_loss, val_loss
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"metrics": None}, {"metric": accuracy}],
+                         ids=["default metrics", "metrics=None", "legacy metric="])
+def test_a_chapter_style_fit_is_bitwise_the_loop_it_replaced(kwargs):
+    ours, ours_losses, ours_val = _chapter_style_run(True, **kwargs)
+    theirs, their_losses, their_val = _chapter_style_run(False)
+    assert ours_losses == their_losses and ours_val == their_val
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        assert np.array_equal(p.data, q.data), name

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from dlbook.data import DataLoader, circles, train_val_test_split
+from dlbook.metrics import accuracy
 from dlbook.torch.models import MLP
 from dlbook.torch.train import evaluate, fit, model_device, predict
 
@@ -222,8 +223,8 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match=r"fit: expected optimizer to be a torch.optim.Optimizer "
                                         r"over the model's parameters, got str"):
         fit(model, loss_fn, "adam", loader, epochs=1)
-    with pytest.raises(TypeError, match=r"fit: expected train_loader to yield \(xb, yb\) pairs, "
-                                        r"got numpy.ndarray"):
+    with pytest.raises(TypeError, match=r"fit: expected train_loader to yield \(xb, yb\) pairs "
+                                        r"or \(xb, yb, extra\) triples, got numpy.ndarray"):
         fit(model, loss_fn, optimizer, DataLoader(X_train, batch_size=90), epochs=1,
             progress=False)
     with pytest.raises(ValueError, match=r"fit: train_loader yielded no batch"):
@@ -251,3 +252,233 @@ def test_evaluate_checks_that_x_and_y_have_the_same_length():
     with pytest.raises(ValueError, match=r"evaluate: expected y with 180 samples like X, got "
                                          r"shape \(3,\)"):
         evaluate(_model("cpu"), torch.nn.CrossEntropyLoss(), X_train, y_train[:3])
+
+
+# ---- the training toolkit: extra inputs, schedulers, clipping, mixed precision ---------------
+class Scaled(torch.nn.Module):
+    """A linear classifier whose scores are scaled per row by a second input."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(2, 2)
+        self.seen = []
+
+    def forward(self, x, scale):
+        self.seen.append((scale.device.type, scale.dtype, tuple(scale.shape)))
+        return self.linear(x) * scale[:, None]
+
+
+def _manual_run(model, optimizer, batches, epochs, *, clip=None, scheduler=None, per_batch=False):
+    loss_fn = torch.nn.CrossEntropyLoss()
+    for _ in range(epochs):
+        for xb, yb in batches:
+            optimizer.zero_grad()
+            loss = loss_fn(model(torch.as_tensor(xb, dtype=torch.float32)), torch.as_tensor(yb))
+            loss.backward()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            if per_batch:
+                scheduler.step()
+        if scheduler is not None and not per_batch:
+            scheduler.step()
+
+
+def test_fit_is_the_plain_loop_with_clipping_and_a_scheduler_bitwise():
+    (X_train, y_train), _, _ = _circles()
+    batches = [(X_train[i:i + 45], y_train[i:i + 45]) for i in range(0, 180, 45)]
+    for clip, per_batch in [(None, False), (0.05, False), (0.05, True)]:
+        ours, theirs = _model("cpu"), _model("cpu")
+        opt_ours = torch.optim.SGD(ours.parameters(), lr=0.5, momentum=0.9)
+        opt_theirs = torch.optim.SGD(theirs.parameters(), lr=0.5, momentum=0.9)
+        kind = torch.optim.lr_scheduler.StepLR
+        history = fit(ours, torch.nn.CrossEntropyLoss(), opt_ours, batches, epochs=3,
+                      grad_clip=clip, scheduler=kind(opt_ours, step_size=1, gamma=0.5),
+                      scheduler_interval="batch" if per_batch else None, progress=False)
+        _manual_run(theirs, opt_theirs, batches, 3, clip=clip,
+                    scheduler=kind(opt_theirs, step_size=1, gamma=0.5), per_batch=per_batch)
+        for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+            assert torch.equal(p, q), (clip, per_batch)
+        expected_lr = [0.5 * 0.5 ** (4 * e) for e in range(3)] if per_batch else [0.5, 0.25,
+                                                                                  0.125]
+        assert history["lr"] == expected_lr
+
+
+def test_one_cycle_is_stepped_every_batch_and_plateau_every_epoch():
+    (X_train, y_train), val, _ = _circles()
+    loader = DataLoader(X_train, y_train, batch_size=30)  # 6 batches
+    model = _model("cpu")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    one_cycle = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=18)
+    history = fit(model, torch.nn.CrossEntropyLoss(), optimizer, loader, epochs=3,
+                  scheduler=one_cycle, progress=False)
+    assert one_cycle.last_epoch == 18
+    reference = torch.optim.SGD(_model("cpu").parameters(), lr=0.1)
+    replay = torch.optim.lr_scheduler.OneCycleLR(reference, max_lr=1.0, total_steps=18)
+    first_of_each_epoch = []
+    for step in range(18):
+        if step % 6 == 0:
+            first_of_each_epoch.append(reference.param_groups[0]["lr"])
+        reference.step()
+        replay.step()
+    assert history["lr"] == first_of_each_epoch
+
+    model = _model("cpu")
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0)
+
+    def flat(output, target):  # zero gradients and a constant loss: a plateau from the start
+        return (output * 0.0).sum()
+
+    history = fit(model, flat, optimizer, loader, epochs=3, val_data=val, scheduler=plateau,
+                  progress=False)
+    assert history["lr"] == pytest.approx([1.0, 1.0, 0.1], rel=1e-12, abs=0.0)
+
+
+def test_a_third_batch_element_is_passed_to_the_model():
+    (X_train, y_train), (X_val, y_val), _ = _circles()
+    scale = np.linspace(0.5, 1.5, 180)
+    dataset = torch.utils.data.TensorDataset(torch.tensor(X_train, dtype=torch.float32),
+                                             torch.tensor(y_train),
+                                             torch.tensor(scale, dtype=torch.float32))
+    torch.manual_seed(0)
+    model = Scaled()
+    history = fit(model, torch.nn.CrossEntropyLoss(),
+                  torch.optim.SGD(model.parameters(), lr=0.1),
+                  torch.utils.data.DataLoader(dataset, batch_size=60), epochs=2,
+                  val_data=(X_val, y_val, np.ones(len(X_val))), progress=False)
+    assert len(history) == 2
+    assert model.seen[0] == ("cpu", torch.float32, (60,))
+    assert model.seen[-1] == ("cpu", torch.float32, (len(X_val),))  # NumPy floats: model dtype
+    plain = predict(model.linear, X_val)
+    doubled = predict(model, X_val, extra=np.full(len(X_val), 2.0), batch_size=7)
+    torch.testing.assert_close(doubled, 2 * plain)
+    result = evaluate(model, torch.nn.CrossEntropyLoss(), X_val, y_val, extra=np.ones(len(X_val)))
+    assert result["loss"] == pytest.approx(history["val_loss"][-1], rel=1e-6)
+    with pytest.raises(TypeError, match=r"fit: expected train_loader to yield \(xb, yb\) pairs "
+                                        r"or \(xb, yb, extra\) triples, got tuple of length 4"):
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            [(X_train, y_train, scale, scale)], epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"predict: expected extra with 60 rows like X, got 3"):
+        predict(model, X_val, extra=np.ones(3))
+
+
+def test_bf16_autocast_on_the_cpu_and_fp16_refused_there():
+    (X_train, y_train), val, _ = _circles()
+    model = _model("cpu")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    history = fit(model, torch.nn.CrossEntropyLoss(), optimizer,
+                  DataLoader(X_train, y_train, batch_size=30, shuffle=True, seed=0), epochs=10,
+                  val_data=val, amp="bf16", progress=False)
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert np.isfinite(history["val_loss"]).all() and history["val_acc"][-1] > 0.8
+    with pytest.raises(ValueError, match=r"fit: amp='fp16' needs a CUDA device \(float16 "
+                                         r"autocast with a GradScaler\), got the model on cpu"):
+        fit(model, torch.nn.CrossEntropyLoss(), optimizer, DataLoader(X_train, y_train,
+            batch_size=30), epochs=1, amp="fp16", progress=False)
+    with pytest.raises(ValueError, match=r"fit: expected amp to be one of None, 'bf16', 'fp16', "
+                                         r"got 'fp32'"):
+        fit(model, torch.nn.CrossEntropyLoss(), optimizer, DataLoader(X_train, y_train,
+            batch_size=30), epochs=1, amp="fp32", progress=False)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_fp16_with_a_grad_scaler_on_cuda(tmp_path):
+    from dlbook.torch.callbacks import ModelCheckpoint
+
+    (X_train, y_train), val, _ = _circles()
+    model = _model("cuda")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(X_train, y_train, batch_size=30, shuffle=True, seed=0)
+    history = fit(model, torch.nn.CrossEntropyLoss(), optimizer, loader, epochs=10,
+                  val_data=val, amp="fp16", grad_clip=1.0, progress=False,
+                  callbacks=[ModelCheckpoint(tmp_path / "fp16.pt")])
+    assert np.isfinite(history["val_loss"]).all() and history["val_acc"][-1] > 0.8
+    assert torch.load(tmp_path / "fp16.pt", weights_only=True)["scaler"] is not None
+
+
+def test_scheduler_and_clipping_arguments_are_checked():
+    (X_train, y_train), _, _ = _circles()
+    model, other = _model("cpu"), _model("cpu")
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loader = DataLoader(X_train, y_train, batch_size=90)
+    elsewhere = torch.optim.lr_scheduler.StepLR(torch.optim.SGD(other.parameters(), lr=0.1), 1)
+    with pytest.raises(ValueError, match=r"fit: the scheduler is attached to another optimizer "
+                                         r"than optimizer= \(build it as StepLR\(optimizer"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=elsewhere)
+    with pytest.raises(TypeError, match=r"fit: expected scheduler to be a "
+                                        r"torch.optim.lr_scheduler scheduler, got str"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler="cosine")
+    step = torch.optim.lr_scheduler.StepLR(optimizer, 1)
+    with pytest.raises(ValueError, match=r"fit: expected scheduler_interval to be one of "
+                                         r"'epoch', 'batch', got 'step'"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=step,
+            scheduler_interval="step")
+    with pytest.raises(ValueError, match=r"fit: scheduler_interval='batch' was given without a "
+                                         r"scheduler"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler_interval="batch")
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)
+    with pytest.raises(ValueError, match=r"fit: ReduceLROnPlateau needs the epoch's monitored "
+                                         r"value; use scheduler_interval='epoch'"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau,
+            scheduler_interval="batch")
+    with pytest.raises(ValueError, match=r"fit: scheduler_monitor 'val_loss' is not in the "
+                                         r"epoch's logs; available: train_loss, train_acc, lr"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau, progress=False)
+    with pytest.raises(ValueError, match=r"fit: expected grad_clip > 0.0, got 0.0"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, grad_clip=0)
+    with pytest.raises(TypeError, match=r"fit: expected grad_clip to be a real number, got str"):
+        fit(model, loss_fn, optimizer, loader, epochs=1, grad_clip="1")
+
+
+def test_progress_shows_a_bar_for_each_epoch_with_the_running_loss(capsys):
+    (X_train, y_train), val, _ = _circles()
+    model = _model("cpu")
+    fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+        DataLoader(X_train, y_train, batch_size=30), epochs=2, val_data=val, progress=True)
+    err = capsys.readouterr().err
+    assert "epoch 1/2" in err and "epoch 2/2" in err and "loss=" in err
+    assert "val_loss=" in err
+
+
+# ---- backward compatibility: the chapters' calls train exactly as before the toolkit --------
+def _chapter_style_run(use_fit, **kwargs):
+    """A seeded run with shuffling, dropout and Adam, by ``fit`` or by the loop it replaced."""
+    (X_train, y_train), (X_val, y_val), _ = _circles()
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+                                torch.nn.Linear(16, 2))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, seed=3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    if use_fit:
+        history = fit(model, loss_fn, optimizer, loader, epochs=3, val_data=(X_val, y_val),
+                      progress=False, **kwargs)
+        return model, history.iteration_loss, history["val_loss"]
+    # the loop of dlbook.torch.train.fit before callbacks existed (main at feb3a16), by hand
+    iteration_loss, val_loss = [], []
+    for _ in range(3):
+        model.train()
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(torch.as_tensor(xb, dtype=torch.float32)), torch.as_tensor(yb))
+            loss.backward()
+            optimizer.step()
+            iteration_loss.append(float(loss.detach().double()))
+        model.eval()
+        with torch.no_grad():
+            val_loss.append(float(loss_fn(model(torch.as_tensor(X_val, dtype=torch.float32)),
+                                          torch.as_tensor(y_val))))
+    return model, iteration_loss, val_loss
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"metrics": None}, {"metric": accuracy}],
+                         ids=["default metrics", "metrics=None", "legacy metric="])
+def test_a_chapter_style_fit_is_bitwise_the_loop_it_replaced(kwargs):
+    ours, ours_losses, ours_val = _chapter_style_run(True, **kwargs)
+    theirs, their_losses, their_val = _chapter_style_run(False)
+    assert ours_losses == their_losses and ours_val == their_val
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        assert torch.equal(p, q), name

@@ -7,21 +7,35 @@ Each step reads::
     loss.backward()                 # autograd fills every parameter's .grad
     optimizer.step()
 
+:func:`fit` adds what a real run needs around it: callbacks (:mod:`dlbook.torch.callbacks`,
+with Keras's early stopping, learning-rate reduction and checkpoints), a learning-rate
+scheduler, gradient clipping, mixed precision, a third batch element passed to the model
+(sequence lengths, say) and exact resumption from a checkpoint.
+
 Batches go to the device the model's parameters are on; losses stay there until the end of
 the epoch, so a GPU is not made to wait for the CPU after every step.
+
+The pieces live in small files: moving and collecting batches in ``dlbook.torch._batches``,
+one optimiser step with mixed precision and clipping in ``dlbook.torch._step``, and what
+happens between epochs (callbacks, checkpoints, resuming, schedulers), shared with the NumPy
+loop, in ``dlbook._session``.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import torch
+from torch.optim import lr_scheduler
 
-from dlbook._checks import check_int, check_positive_int, type_name
-from dlbook._progress import progress_bar
+import dlbook.torch.checkpoint as checkpoint_store
+from dlbook._checks import check_int, check_number, check_positive_int, type_name
+from dlbook._loop import unpack_batch
+from dlbook._session import Session
+from dlbook.callbacks_core import Callback, check_callbacks
 from dlbook.history import (
     DEFAULT_METRICS,
     NOT_GIVEN,
@@ -31,57 +45,34 @@ from dlbook.history import (
     metric_name,
     resolve_metrics,
 )
+from dlbook.torch._batches import (
+    Metric,
+    check_model,
+    collect,
+    extra_to_device,
+    floating_dtype,
+    metric_value,
+    model_device,
+    outputs_of,
+    to_device,
+)
+from dlbook.torch._step import (
+    PER_BATCH_SCHEDULERS,  # noqa: F401 (importable from here, where fit documents it)
+    autocast,
+    check_amp,
+    check_scheduler,
+    train_step,
+)
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
+__all__ = ["evaluate", "fit", "model_device", "predict"]
+
 Metrics = Metric | Sequence[Metric] | None
-
-
-def model_device(model: torch.nn.Module) -> torch.device:
-    """The device of the model's first parameter (or buffer); the CPU for a model without any.
-
-    >>> model_device(torch.nn.Linear(2, 3))
-    device(type='cpu')
-
-    Introduced in :doc:`/book/foundations/digits`.
-    """
-    for tensor in (*model.parameters(), *model.buffers()):
-        return tensor.device
-    return torch.device("cpu")
-
-
-def _floating_dtype(model: torch.nn.Module) -> torch.dtype:
-    for tensor in model.parameters():
-        if tensor.is_floating_point():
-            return tensor.dtype
-    return torch.get_default_dtype()
-
-
-def _to_device(value: Any, device: torch.device, float_dtype: torch.dtype) -> torch.Tensor:
-    """A batch as a tensor on ``device``; floating NumPy arrays take the model's dtype."""
-    if isinstance(value, np.ndarray):
-        dtype = float_dtype if value.dtype.kind == "f" else None
-        return torch.as_tensor(value, dtype=dtype).to(device, non_blocking=True)
-    if isinstance(value, torch.Tensor):
-        return value.to(device, non_blocking=True)
-    raise TypeError(
-        f"fit: expected batches of numpy arrays or torch tensors, got {type_name(value)}"
-    )
-
-
-def _check_model(model: Any, caller: str) -> None:
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"{caller}: expected model to be a torch.nn.Module, got "
-                        f"{type_name(model)}")
-
-
-def _as_batches(X: Any, batch_size: int) -> Iterable[Any]:
-    for start in range(0, len(X), batch_size):
-        yield X[start : start + batch_size]
 
 
 @torch.no_grad()
 def predict(
-    model: torch.nn.Module, X: Any, *, batch_size: int = 256, device: Any = None
+    model: torch.nn.Module, X: Any, *, batch_size: int = 256, device: Any = None,
+    extra: Any = None,
 ) -> torch.Tensor:
     """The model's outputs for every row of ``X``, in evaluation mode and without gradients.
 
@@ -96,6 +87,9 @@ def predict(
         Rows per forward pass.
     device
         Move the model there first; by default it stays where it is.
+    extra
+        A second input with one row per row of ``X`` (sequence lengths, say), batched with
+        ``X`` and passed as ``model(xb, extra_b)``; ``None`` calls ``model(xb)``.
 
     Returns
     -------
@@ -105,50 +99,15 @@ def predict(
 
     Introduced in :doc:`/book/foundations/digits`.
     """
-    _check_model(model, "predict")
+    check_model(model, "predict")
     batch_size = check_positive_int(batch_size, "batch_size", caller="predict")
     if device is not None:
         model.to(device)
     if len(X) == 0:
         raise ValueError("predict: expected X with at least one row, got none")
-    target, float_dtype = model_device(model), _floating_dtype(model)
-    was_training = model.training
-    model.eval()
-    try:
-        outputs = [model(_to_device(xb, target, float_dtype)) for xb in _as_batches(X, batch_size)]
-    finally:
-        model.train(was_training)
-    return torch.cat(outputs)
-
-
-@torch.no_grad()
-def _collect(model: torch.nn.Module, data: Any, batch_size: int,
-             caller: str = "fit") -> tuple[torch.Tensor, ...]:
-    target, float_dtype = model_device(model), _floating_dtype(model)
-    if isinstance(data, tuple) and len(data) == 2:
-        X, y = data
-        outputs = predict(model, X, batch_size=batch_size)
-        y = _to_device(y, target, float_dtype)
-        if y.ndim == 0 or y.shape[0] != outputs.shape[0]:
-            raise ValueError(f"{caller}: expected y with {outputs.shape[0]} samples like X, got "
-                             f"shape {tuple(y.shape)}")
-        return outputs, y
-    was_training = model.training
-    model.eval()
-    try:
-        outputs, targets = [], []
-        for xb, yb in data:
-            outputs.append(model(_to_device(xb, target, float_dtype)))
-            targets.append(_to_device(yb, target, float_dtype))
-    finally:
-        model.train(was_training)
-    if not outputs:
-        raise ValueError("fit: the validation data yielded no batch")
-    return torch.cat(outputs), torch.cat(targets)
-
-
-def _metric_value(metric: Metric, targets: torch.Tensor, outputs: torch.Tensor) -> float:
-    return float(metric(targets.cpu().numpy(), outputs.float().cpu().numpy()))
+    if extra is not None and len(extra) != len(X):
+        raise ValueError(f"predict: expected extra with {len(X)} rows like X, got {len(extra)}")
+    return outputs_of(model, X, batch_size, extra)
 
 
 @torch.no_grad()
@@ -162,12 +121,14 @@ def evaluate(
     metrics: Metrics = DEFAULT_METRICS,
     device: Any = None,
     metric: Metrics = NOT_GIVEN,
+    extra: Any = None,
 ) -> dict[str, float]:
     """Loss (and metrics) of ``model`` on ``(X, y)`` in evaluation mode, without gradients.
 
     The loss is computed once on all outputs, so it is exact for any ``reduction``.
     ``metrics`` is as in :func:`fit` (accuracy by default, ``None`` for the loss only);
-    ``metric`` is its older, singular spelling.
+    ``metric`` is its older, singular spelling; ``extra`` is a second model input, as in
+    :func:`predict`.
 
     Returns
     -------
@@ -178,15 +139,16 @@ def evaluate(
     Introduced in :doc:`/book/foundations/digits`.
     """
     metrics = resolve_metrics(metrics, metric, caller="evaluate")
-    _check_model(model, "evaluate")
+    check_model(model, "evaluate")
     if device is not None:
         model.to(device)
-    outputs, targets = _collect(model, (X, y), batch_size, "evaluate")
+    data = (X, y) if extra is None else (X, y, extra)
+    outputs, targets = collect(model, data, batch_size, "evaluate")
     check_metric_targets(metrics, targets.is_floating_point(), tuple(targets.shape),
                          targets.dtype, caller="evaluate")
     result = {"loss": float(loss_fn(outputs, targets))}
     for function in metrics:
-        result[metric_name(function)] = _metric_value(function, targets, outputs)
+        result[metric_name(function)] = metric_value(function, targets, outputs)
     return result
 
 
@@ -200,11 +162,27 @@ def fit(
     val_data: Any = None,
     device: Any = None,
     metrics: Metrics = DEFAULT_METRICS,
+    callbacks: Sequence[Callback] = (),
+    scheduler: Any = None,
+    scheduler_interval: str | None = None,
+    scheduler_monitor: str = "val_loss",
+    grad_clip: float | None = None,
+    amp: str | None = None,
+    resume_from: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     val_batch_size: int = 256,
     metric: Metrics = NOT_GIVEN,
 ) -> History:
     """Train a PyTorch model for ``epochs`` passes over ``train_loader``.
+
+    Every epoch: ``on_epoch_begin``; for each batch a step (``zero_grad``, forward under
+    ``amp``'s autocast, ``backward``, clipping to ``grad_clip``, ``optimizer.step``, a
+    per-batch scheduler step) and ``on_batch_end``; then the epoch's record (training loss and
+    metrics, validation loss and metrics, ``lr``, ``time``) is logged, a per-epoch scheduler
+    is stepped, ``on_epoch_end`` runs, and the checkpoints the callbacks asked for are
+    written. Training ends after ``epochs`` epochs or at the end of the epoch in which a
+    callback set ``state.stop_training`` (setting it in ``on_batch_end`` ends the epoch at
+    that batch, as in Keras); ``on_train_end`` runs last.
 
     Parameters
     ----------
@@ -218,14 +196,17 @@ def fit(
         :mod:`dlbook.np.optim` optimizer for instance, is refused: it could not update
         torch parameters).
     train_loader
-        Yields ``(xb, yb)`` batches: a :class:`dlbook.data.DataLoader` over NumPy arrays
-        (floating arrays are converted to the dtype of the model's parameters) or a
-        :class:`torch.utils.data.DataLoader`.
+        Yields ``(xb, yb)`` batches, or ``(xb, yb, extra)`` batches whose ``extra`` (sequence
+        lengths, a mask) is passed as ``model(xb, extra)``: a :class:`dlbook.data.DataLoader`
+        over NumPy arrays (floating arrays are converted to the dtype of the model's
+        parameters) or a :class:`torch.utils.data.DataLoader`. Arrays and tensors in ``extra``
+        go to the model's device; anything else is passed as it is.
     epochs
-        Number of passes over the training data.
+        The epoch to train up to; a resumed run continues from its checkpoint's epoch to this
+        one (Keras's ``epochs`` with ``initial_epoch``).
     val_data
-        ``(X_val, y_val)`` (arrays or tensors) or an iterable of batches, evaluated after
-        every epoch; ``None`` to skip.
+        ``(X_val, y_val)`` or ``(X_val, y_val, extra_val)`` (arrays or tensors) or an iterable
+        of batches, evaluated after every epoch; ``None`` to skip.
     device
         Move the model there before training; by default the model stays where it is and
         batches follow it. Build the optimizer after moving the model, as torch requires.
@@ -235,8 +216,42 @@ def fit(
         default; ``metrics=None`` for regression (the history then holds the losses only).
         Asking for accuracy with floating-point targets (other than class probabilities of
         shape (N, C)) raises a ``ValueError`` before the first step.
+    callbacks
+        :class:`dlbook.torch.callbacks.Callback` instances, run in list order, e.g.
+        :class:`~dlbook.torch.callbacks.EarlyStopping`,
+        :class:`~dlbook.torch.callbacks.ReduceLROnPlateau`,
+        :class:`~dlbook.torch.callbacks.ModelCheckpoint`.
+    scheduler
+        Any ``torch.optim.lr_scheduler`` scheduler built on ``optimizer``. It is stepped
+        once per epoch, after the epoch's record is logged and before ``on_epoch_end``, except
+        :class:`~torch.optim.lr_scheduler.OneCycleLR` and
+        :class:`~torch.optim.lr_scheduler.CyclicLR`, whose schedules count optimiser steps
+        and which are stepped after every batch. A
+        :class:`~torch.optim.lr_scheduler.ReduceLROnPlateau` is fed ``scheduler_monitor``
+        (torch's rule, which reduces one epoch later than Keras's; the callback
+        :class:`~dlbook.torch.callbacks.ReduceLROnPlateau` follows Keras).
+    scheduler_interval
+        ``"epoch"`` or ``"batch"``, to override the choice above; ``None`` chooses.
+    scheduler_monitor
+        The logged quantity a ``ReduceLROnPlateau`` scheduler is fed (``"val_loss"``).
+    grad_clip
+        Clip the total gradient norm to this value before every step
+        (``torch.nn.utils.clip_grad_norm_``); ``None`` for no clipping.
+    amp
+        Mixed precision: ``None`` (off), ``"bf16"`` (bfloat16 autocast, on the CPU or a GPU)
+        or ``"fp16"`` (float16 autocast with a ``torch.amp.GradScaler``; CUDA only, a
+        ``ValueError`` elsewhere). Validation runs under the same autocast.
+    resume_from
+        A checkpoint written by :class:`~dlbook.torch.callbacks.ModelCheckpoint` (with
+        ``save_weights_only=False``) or :func:`dlbook.torch.checkpoint.save_checkpoint`. The
+        model, optimizer, scheduler, callbacks, random generators, loader and history are
+        restored and training continues after the checkpoint's epoch, reaching exactly the
+        parameters an uninterrupted run reaches (bitwise on the CPU; pass freshly built
+        objects of the same kinds, with the same callbacks). Loaded with
+        ``weights_only=True``.
     progress
-        Progress bar over epochs; ``None``: on unless ``DLBOOK_PROGRESS=0``.
+        Progress bars (one over epochs with the last record, one per epoch over its batches
+        with the running loss); ``None``: on unless ``DLBOOK_PROGRESS=0``.
     val_batch_size
         Rows per forward pass when evaluating ``val_data`` arrays.
     metric
@@ -245,74 +260,128 @@ def fit(
     Returns
     -------
     History
-        The same record as :func:`dlbook.np.train.fit` returns.
+        The same record as :func:`dlbook.np.train.fit` returns: per epoch ``train_loss``,
+        the metrics, ``val_loss``, ``lr`` (of the first parameter group when the epoch
+        began, i.e. the rate its first step used) and ``time``; per iteration the loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.data import DataLoader
+    >>> from dlbook.torch.callbacks import ReduceLROnPlateau
+    >>> X = np.linspace(-1, 1, 64).reshape(64, 1)
+    >>> _ = torch.manual_seed(0)
+    >>> model = torch.nn.Linear(1, 1)
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    >>> history = fit(model, torch.nn.MSELoss(), optimizer,
+    ...               DataLoader(X, 3 * X, batch_size=16, shuffle=True, seed=0), epochs=5,
+    ...               val_data=(X, 3 * X), metrics=None, grad_clip=1.0, progress=False,
+    ...               scheduler=torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5))
+    >>> history["lr"]
+    [0.5, 0.5, 0.25, 0.25, 0.125]
 
     Introduced in :doc:`/book/foundations/digits`.
     """
     caller = "fit"
     metrics = resolve_metrics(metrics, metric, caller=caller)
-    _check_model(model, caller)
+    check_model(model, caller)
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"{caller}: expected optimizer to be a torch.optim.Optimizer over the "
                         f"model's parameters, got {type_name(optimizer)}")
     check_optimizer_owns(model, optimizer, caller=caller)
     epochs = check_int(epochs, "epochs", caller=caller, minimum=1)
     val_batch_size = check_positive_int(val_batch_size, "val_batch_size", caller=caller)
+    callbacks = check_callbacks(callbacks, caller=caller)
+    interval = check_scheduler(scheduler, optimizer, scheduler_interval, caller)
+    if grad_clip is not None:
+        grad_clip = check_number(grad_clip, "grad_clip", caller=caller, low=0.0,
+                                 low_inclusive=False, allow_inf=True)
     if device is not None:
         model.to(device)
-    target, float_dtype = model_device(model), _floating_dtype(model)
+    target, float_dtype = model_device(model), floating_dtype(model)
+    scaler = check_amp(amp, target, caller)
     names = [metric_name(function) for function in metrics]
+    parameters = [p for group in optimizer.param_groups for p in group["params"]]
+
     history = History()
-    bar = progress_bar(range(epochs), progress, desc="epochs", total=epochs)
-    for _ in bar:
-        started = time.perf_counter()
-        model.train()
-        batch_losses, batch_sizes, outputs, targets = [], [], [], []
-        for batch in train_loader:
-            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-                raise TypeError(f"{caller}: expected train_loader to yield (xb, yb) pairs, got "
-                                f"{type_name(batch)}")
-            xb = _to_device(batch[0], target, float_dtype)
-            yb = _to_device(batch[1], target, float_dtype)
-            if metrics and not batch_losses:  # before the first step: fail before training
-                check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
-                                     yb.dtype, caller=caller)
-            optimizer.zero_grad()
-            output = model(xb)
-            loss = loss_fn(output, yb)
-            loss.backward()
-            optimizer.step()
-            batch_losses.append(loss.detach())
-            batch_sizes.append(len(xb))
+    session = Session(
+        history, model=model, optimizer=optimizer, train_loader=train_loader, epochs=epochs,
+        callbacks=callbacks, store=checkpoint_store, scheduler=scheduler, interval=interval,
+        plateau=isinstance(scheduler, lr_scheduler.ReduceLROnPlateau),
+        scheduler_monitor=scheduler_monitor, resume_from=resume_from, progress=progress,
+        get_weights=lambda: {k: v.detach().clone() for k, v in model.state_dict().items()},
+        set_weights=model.load_state_dict, extra_parts={"scaler": scaler}, caller=caller)
+    with session:
+        shown = session.shown
+        refresh = max(1, len(train_loader) // 20) if hasattr(train_loader, "__len__") else 10
+        for epoch in session.epochs():
+            started = time.perf_counter()
+            lr = float(optimizer.param_groups[0]["lr"])
+            model.train()
+            batch_losses, batch_sizes, outputs, targets = [], [], [], []
+            running, counted = 0.0, 0
+            bar = shown.batches(train_loader, epoch)
+            for index, batch in enumerate(bar):
+                xb, yb, extra = unpack_batch(batch, caller)
+                xb = to_device(xb, target, float_dtype)
+                yb = to_device(yb, target, float_dtype)
+                extra = extra_to_device(extra, target, float_dtype)
+                if metrics and not batch_losses:  # before the first step: fail before training
+                    check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
+                                         yb.dtype, caller=caller)
+                output, loss = train_step(model, loss_fn, optimizer, (xb, yb, extra), amp=amp,
+                                          device=target, scaler=scaler, grad_clip=grad_clip,
+                                          parameters=parameters)
+                if interval == "batch":
+                    scheduler.step()
+                loss = loss.detach()
+                batch_losses.append(loss)
+                batch_sizes.append(len(xb))
+                if metrics:
+                    outputs.append(output.detach())
+                    targets.append(yb)
+                if shown.enabled and (index + 1) % refresh == 0:  # one device sync per refresh
+                    running += float(torch.stack(batch_losses[counted:]).double().sum())
+                    counted = len(batch_losses)
+                    shown.show_batch(bar, running / counted)
+                if session.batch_end(index + 1, loss):
+                    break
+            if not batch_losses:
+                raise ValueError(f"{caller}: train_loader yielded no batch")
+            shown.end_batches(bar)
+            losses = torch.stack(batch_losses).double().cpu()  # one device sync per epoch
+            for value in losses.tolist():
+                history.log_iteration(value)
+            weights = torch.tensor(batch_sizes, dtype=torch.float64)
+            record: dict[str, float] = {
+                "train_loss": float((losses * weights).sum() / weights.sum())}
             if metrics:
-                outputs.append(output.detach())
-                targets.append(yb)
-        if not batch_losses:
-            raise ValueError(f"{caller}: train_loader yielded no batch")
-        losses = torch.stack(batch_losses).double().cpu()  # one device sync per epoch
-        for value in losses.tolist():
-            history.log_iteration(value)
-        weights = torch.tensor(batch_sizes, dtype=torch.float64)
-        record: dict[str, float] = {"train_loss": float((losses * weights).sum() / weights.sum())}
-        if metrics:
-            all_targets, all_outputs = torch.cat(targets), torch.cat(outputs)
-            for name, function in zip(names, metrics, strict=True):
-                record[f"train_{name}"] = _metric_value(function, all_targets, all_outputs)
-        if val_data is not None:
-            val_outputs, val_targets = _collect(model, val_data, val_batch_size)
-            if metrics:
-                check_metric_targets(metrics, val_targets.is_floating_point(),
-                                     tuple(val_targets.shape), val_targets.dtype, caller=caller)
-            with torch.no_grad():
-                record["val_loss"] = float(loss_fn(val_outputs, val_targets))
-            for name, function in zip(names, metrics, strict=True):
-                record[f"val_{name}"] = _metric_value(function, val_targets, val_outputs)
-        groups = getattr(optimizer, "param_groups", None)
-        if groups:
-            record["lr"] = float(groups[0]["lr"])
-        record["time"] = time.perf_counter() - started
-        history.log_epoch(**record)
-        if hasattr(bar, "set_postfix"):
-            shown = {key: f"{value:.4g}" for key, value in record.items() if key != "time"}
-            bar.set_postfix(shown, refresh=False)
+                all_targets, all_outputs = torch.cat(targets), torch.cat(outputs)
+                for name, function in zip(names, metrics, strict=True):
+                    record[f"train_{name}"] = metric_value(function, all_targets, all_outputs)
+            if val_data is not None:
+                record.update(_validate(model, loss_fn, val_data, val_batch_size, metrics,
+                                        names, amp, target, float_dtype, caller))
+            record["lr"] = lr
+            record["time"] = time.perf_counter() - started
+            session.end_epoch(record)
     return history
+
+
+def _validate(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor], val_data: Any,
+              batch_size: int, metrics: Sequence[Metric], names: Sequence[str],
+              amp: str | None, device: torch.device, float_dtype: torch.dtype,
+              caller: str) -> dict[str, float]:
+    """``val_loss`` and ``val_<metric>`` on ``val_data``, under the training's autocast."""
+    with autocast(amp, device):
+        outputs, targets = collect(model, val_data, batch_size)
+    if amp is not None:  # the loss in the model's dtype, as without autocast
+        outputs = outputs.to(float_dtype)
+    if metrics:
+        check_metric_targets(metrics, targets.is_floating_point(), tuple(targets.shape),
+                             targets.dtype, caller=caller)
+    with torch.no_grad():
+        record = {"val_loss": float(loss_fn(outputs, targets))}
+    for name, function in zip(names, metrics, strict=True):
+        record[f"val_{name}"] = metric_value(function, targets, outputs)
+    return record
