@@ -12,7 +12,9 @@ Each module belongs to one layer:
 
 - **floor**: ``dlbook`` itself and ``dlbook._checks``, ``dlbook.random``, ``dlbook.shapes``,
   ``dlbook.history``, ``dlbook.metrics``, ``dlbook._progress`` (input checks, seeding, shape
-  arithmetic, records, metrics, the progress bar: nothing framework-specific);
+  arithmetic, records, metrics, the progress bar: nothing framework-specific), and the training
+  toolkit's framework-free core that both ``fit`` functions share: ``dlbook.callbacks_core``,
+  ``dlbook._loop``, ``dlbook._session``, ``dlbook._atomic``, ``dlbook._checkpoint``;
 - **np**: ``dlbook.np`` and everything under it;
 - **torch**: ``dlbook.torch`` and everything under it;
 - **data**: ``dlbook.data`` and everything under it;
@@ -45,7 +47,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "dlbook"
 
 FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.history",
-         "dlbook.metrics", "dlbook._progress"}
+         "dlbook.metrics", "dlbook._progress", "dlbook.callbacks_core", "dlbook._loop",
+         "dlbook._session", "dlbook._atomic", "dlbook._checkpoint"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},
