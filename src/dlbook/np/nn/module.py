@@ -46,7 +46,7 @@ class Module:
     >>> [name for name, _ in TwoLayer().named_parameters()]
     ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
 
-    Introduced in :doc:`/book/foundations/backprop`.
+    Introduced in :doc:`/book/cnn/convolution`.
     """
 
     def __init__(self) -> None:
