@@ -15,7 +15,10 @@ __all__ = ["Module", "IncompatibleKeys"]
 
 
 class IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` returns: the keys it could not match."""
+    """What :meth:`Module.load_state_dict` returns: the keys it could not match.
+
+    Introduced in :doc:`/book/foundations/backprop`.
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
