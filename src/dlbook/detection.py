@@ -200,6 +200,8 @@ class Scene(NamedTuple):
         (M,) confidence of each candidate.
     sources : numpy.ndarray
         (M,) int64: the object a candidate was drawn around, or -1 for a false alarm.
+
+    Introduced in :doc:`/book/cnn/applications`.
     """
 
     image: np.ndarray

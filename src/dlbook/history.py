@@ -37,6 +37,8 @@ def metric_name(metric: Callable[..., float]) -> str:
     >>> from dlbook.metrics import accuracy
     >>> metric_name(accuracy)
     'acc'
+
+    Introduced in :doc:`/book/foundations/training`.
     """
     name = getattr(metric, "__name__", type(metric).__name__)
     return SHORT_NAMES.get(name, name)
@@ -58,6 +60,8 @@ def resolve_metrics(metrics: Any, metric: Any = NOT_GIVEN, *, caller: str) -> tu
     Traceback (most recent call last):
         ...
     TypeError: fit: pass metrics= or its older spelling metric=, not both
+
+    Introduced in :doc:`/book/foundations/training`.
     """
     if metric is not NOT_GIVEN:
         if metrics is not DEFAULT_METRICS:
@@ -94,6 +98,8 @@ def check_metric_targets(metrics: Sequence[Callable[..., float]], is_float: bool
     Traceback (most recent call last):
         ...
     ValueError: fit: accuracy needs integer class labels as targets, got float64 targets of ...
+
+    Introduced in :doc:`/book/foundations/training`.
     """
     if not is_float or (len(shape) == 2 and shape[1] >= 2):
         return
@@ -120,6 +126,8 @@ def check_optimizer_owns(model: Any, optimizer: Any, *, caller: str) -> None:
     Traceback (most recent call last):
         ...
     ValueError: fit: the optimizer updates none of the model's parameters (was it built ...
+
+    Introduced in :doc:`/book/foundations/training`.
     """
     parameters = getattr(model, "parameters", None)
     groups = getattr(optimizer, "param_groups", None)

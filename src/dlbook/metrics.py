@@ -174,7 +174,10 @@ def confusion_matrix(
 
 @dataclass(frozen=True)
 class SeedComparison:
-    """The result of :func:`compare_seeds`: two arms' per-seed scores and the book's verdict."""
+    """The result of :func:`compare_seeds`: two arms' per-seed scores and the book's verdict.
+
+    Introduced in :doc:`/book/foundations/neuron`.
+    """
 
     mean_a: float
     mean_b: float

@@ -24,6 +24,8 @@ def pair(value: Any, name: str, *, caller: str, minimum: int) -> tuple[int, int]
     Traceback (most recent call last):
         ...
     ValueError: Conv2d: expected stride >= 1, got 0
+
+    Introduced in :doc:`/book/cnn/convolution`.
     """
     items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
     if len(items) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
@@ -46,6 +48,8 @@ def conv_output_size(
 
     >>> conv_output_size((28, 28), (3, 3), (1, 1), (1, 1), (1, 1), caller="Conv2d")
     (28, 28)
+
+    Introduced in :doc:`/book/cnn/convolution`.
     """
     extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation, strict=True))
     padded = tuple(s + 2 * p for s, p in zip(size, padding, strict=True))

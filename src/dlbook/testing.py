@@ -246,7 +246,7 @@ def gradcheck_function(
     >>> [e < 1e-7 for e in gradcheck_function(F.linear_forward, F.linear_backward, x, w, b)]
     [True, True, True]
 
-    Introduced in :doc:`/book/foundations/backprop`.
+    Introduced in :doc:`/book/cnn/convolution`.
     """
     out, cache = forward(*inputs, **kwargs)
     if grad_output is None:

@@ -179,7 +179,7 @@ def plot_training_curves(
     -------
     matplotlib.figure.Figure
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/digits`.
     """
     caller = "plot_training_curves"
     columns = history.as_dict() if hasattr(history, "as_dict") else history

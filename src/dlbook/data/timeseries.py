@@ -26,7 +26,7 @@ def load_sunspots() -> tuple[np.ndarray, np.ndarray]:
     >>> years[[0, -1]].tolist(), sunspots.shape
     ([1700, 2008], (309,))
 
-    Introduced in :doc:`/book/sequences/forecasting`.
+    Introduced in :doc:`/book/sequences/sequences-as-tensors`.
     """
     from statsmodels.datasets import sunspots
 

@@ -70,7 +70,7 @@ def mlp(
       (4): Linear(in_features=16, out_features=3, bias=True)
     )
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/deep-learning`.
     """
     in_features = check_positive_int(in_features, "in_features", caller="mlp")
     out_features = check_positive_int(out_features, "out_features", caller="mlp")

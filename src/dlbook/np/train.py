@@ -109,7 +109,7 @@ def predict(model: Any, X: np.ndarray, *, batch_size: int = 256,
         The outputs stacked, shape (N, ...): for a classifier the scores (logits), whose
         ``argmax(axis=1)`` is the predicted class.
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/deep-learning`.
     """
     check_array(X, "X", caller="predict")
     batch_size = check_positive_int(batch_size, "batch_size", caller="predict")
@@ -174,7 +174,7 @@ def evaluate(
         :func:`dlbook.metrics.accuracy`, else the metric function's name; only ``"loss"``
         when ``metrics`` is ``None``.
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/activations`.
     """
     metrics = resolve_metrics(metrics, metric, caller="evaluate")
     _check_parts("evaluate", model=model, loss_fn=loss_fn)

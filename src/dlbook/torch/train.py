@@ -97,7 +97,7 @@ def predict(
         Shape (N, ...), on the model's device; ``.argmax(1)`` gives the classes,
         ``.cpu().numpy()`` a NumPy array.
 
-    Introduced in :doc:`/book/foundations/digits`.
+    Introduced in :doc:`/book/foundations/architectures`.
     """
     check_model(model, "predict")
     batch_size = check_positive_int(batch_size, "batch_size", caller="predict")
@@ -136,7 +136,7 @@ def evaluate(
         ``{"loss": ..., "acc": ...}`` (a metric's key is ``"acc"`` for
         :func:`dlbook.metrics.accuracy`, else the metric function's name).
 
-    Introduced in :doc:`/book/foundations/digits`.
+    Introduced in :doc:`/book/cnn/why-convolutions`.
     """
     metrics = resolve_metrics(metrics, metric, caller="evaluate")
     check_model(model, "evaluate")

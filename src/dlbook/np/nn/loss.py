@@ -160,7 +160,7 @@ class BCEWithLogitsLoss(_Loss):
     >>> round(BCEWithLogitsLoss()(np.array([0.0, 0.0]), np.array([1.0, 0.0])), 4)
     0.6931
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/neuron`.
     """
 
     _core = "binary_cross_entropy_with_logits"

@@ -15,7 +15,10 @@ __all__ = ["Module", "IncompatibleKeys"]
 
 
 class IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` returns: the keys it could not match."""
+    """What :meth:`Module.load_state_dict` returns: the keys it could not match.
+
+    Introduced in :doc:`/book/foundations/backprop`.
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -46,7 +49,7 @@ class Module:
     >>> [name for name, _ in TwoLayer().named_parameters()]
     ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
 
-    Introduced in :doc:`/book/foundations/backprop`.
+    Introduced in :doc:`/book/cnn/convolution`.
     """
 
     def __init__(self) -> None:

@@ -37,7 +37,7 @@ class Parameter:
     >>> p.grad += np.array([0.5, 0.5]); p.zero_grad(); p.grad
     array([0., 0.])
 
-    Introduced in :doc:`/book/foundations/backprop`.
+    Introduced in :doc:`/book/optimisation/gradient-descent`.
     """
 
     def __init__(self, data: np.ndarray) -> None:

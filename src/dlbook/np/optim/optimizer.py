@@ -39,7 +39,7 @@ class Optimizer:
         ``state[param]`` is a dict of that parameter's running quantities (a momentum
         buffer, Adam's moments, ...), filled by ``step``.
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/optimisation/optimizers`.
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:

@@ -49,7 +49,7 @@ class Linear(nn.Module):
     >>> bool(torch.equal(layer.weight, torch.nn.Linear(3, 2).weight))
     True
 
-    Introduced in :doc:`/book/foundations/digits`.
+    Introduced in :doc:`/book/cnn/limitations`.
     """
 
     def __init__(

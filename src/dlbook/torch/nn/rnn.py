@@ -167,7 +167,7 @@ class RNN(_RNNBase):
     >>> tuple(output.shape), tuple(h_n.shape)
     ((7, 4, 10), (4, 4, 5))
 
-    Introduced in :doc:`/book/sequences/rnn`.
+    Introduced in :doc:`/book/sequences/patterns`.
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
@@ -211,7 +211,7 @@ class LSTM(_RNNBase):
     >>> tuple(output.shape), tuple(c_n.shape)
     ((4, 7, 5), (1, 4, 5))
 
-    Introduced in :doc:`/book/sequences/lstm-gru`.
+    Introduced in :doc:`/book/sequences/which-to-use`.
     """
 
     _mode = "lstm"

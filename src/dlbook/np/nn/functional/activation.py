@@ -57,7 +57,7 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> relu_forward(np.array([-1.0, 0.0, 2.0, np.nan]))[0]
     array([ 0.,  0.,  2., nan])
 
-    Introduced in :doc:`/book/foundations/activations`.
+    Introduced in :doc:`/book/foundations/backprop`.
     """
     _check_input(x, "relu_forward")
     passed = ~(x <= 0)  # x > 0, or NaN
@@ -78,7 +78,7 @@ def relu_backward(grad_output: np.ndarray, cache: np.ndarray) -> np.ndarray:
 def relu(x: np.ndarray) -> np.ndarray:
     """Rectified linear unit ``max(x, 0)`` (NaN stays NaN, as ``torch.relu``).
 
-    Introduced in :doc:`/book/foundations/activations`.
+    Introduced in :doc:`/book/foundations/neuron`.
     """
     _check_input(x, "relu")
     return relu_forward(x)[0]
@@ -167,7 +167,7 @@ def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def tanh_backward(grad_output: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """``grad_output * (1 - tanh(x)**2)``.
 
-    Introduced in :doc:`/book/foundations/backprop`.
+    Introduced in :doc:`/book/foundations/activations`.
     """
     _check_grad(grad_output, cache.shape, "tanh_backward")
     return grad_output * (1 - cache * cache)
@@ -201,7 +201,7 @@ def softmax_forward(x: np.ndarray, dim: int = -1) -> tuple[np.ndarray, tuple[np.
 def softmax_backward(grad_output: np.ndarray, cache: tuple[np.ndarray, int]) -> np.ndarray:
     """Jacobian-vector product of softmax: ``s * (g - sum(g * s))`` along ``dim``.
 
-    Introduced in :doc:`/book/foundations/backprop`.
+    Introduced in :doc:`/book/foundations/activations`.
     """
     out, dim = cache
     _check_grad(grad_output, out.shape, "softmax_backward")
@@ -238,7 +238,7 @@ def log_softmax_forward(
 def log_softmax_backward(grad_output: np.ndarray, cache: tuple[np.ndarray, int]) -> np.ndarray:
     """``g - softmax(x) * sum(g)`` along ``dim``.
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/backprop`.
     """
     out, dim = cache
     _check_grad(grad_output, out.shape, "log_softmax_backward")
@@ -248,7 +248,7 @@ def log_softmax_backward(grad_output: np.ndarray, cache: tuple[np.ndarray, int])
 def log_softmax(x: np.ndarray, dim: int = -1) -> np.ndarray:
     """Logarithm of the softmax along ``dim``, computed stably.
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/digits`.
     """
     _check_input(x, "log_softmax")
     _check_dim(x, dim, "log_softmax")

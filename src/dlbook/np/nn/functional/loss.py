@@ -151,7 +151,7 @@ def cross_entropy_forward(
     >>> round(cross_entropy_forward(logits, np.array([1, 0]))[0], 4)
     10000.3466
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/backprop`.
     """
     caller = "cross_entropy_forward"
     check_array(input, "input", caller=caller, ndim=2, kind="float")
@@ -190,7 +190,7 @@ def cross_entropy(
 ) -> float:
     """Cross-entropy from logits, as ``torch.nn.functional.cross_entropy``.
 
-    Introduced in :doc:`/book/foundations/training`.
+    Introduced in :doc:`/book/foundations/backprop`.
     """
     return cross_entropy_forward(input, target, weight, reduction)[0]
 

@@ -63,7 +63,7 @@ def recurrent_step_forward(
     cache : tuple
         What :func:`recurrent_step_backward` needs.
 
-    Introduced in :doc:`/book/sequences/rnn`.
+    Introduced in :doc:`/book/sequences/lstm-gru`.
     """
     if mode == "rnn_tanh":
         h_next = np.tanh(gates_x + gates_h)  # (N, H)

@@ -89,7 +89,7 @@ def recurrent_forward(
     >>> out.shape, bool(np.allclose(out[1, 1], h_n[1])), bool((out[2:, 1] == 0).all())
     ((5, 2, 4), True, True)
 
-    Introduced in :doc:`/book/sequences/rnn`.
+    Introduced in :doc:`/book/sequences/text-classification`.
     """
     caller = "recurrent_forward"
     check_in(mode, "mode", tuple(MODES), caller=caller)
