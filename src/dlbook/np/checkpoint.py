@@ -2,7 +2,7 @@
 
 The file holds the model's, optimizer's and scheduler's state dicts, the callbacks' states,
 the random generators' states (Python's ``random``, NumPy's global generator,
-:func:`dlbook.np.random.get_rng` and every ``numpy.random.Generator`` a layer holds, such as
+:func:`dlbook.random.get_rng` and every ``numpy.random.Generator`` a layer holds, such as
 :class:`dlbook.np.nn.Dropout`'s) and the loader's, the epochs completed and the history.
 Arrays are stored as arrays; everything else as one JSON document, so the file loads with
 ``np.load(path, allow_pickle=False)``, which cannot run code hidden in a file. It is written
@@ -26,7 +26,7 @@ from dlbook._atomic import atomic_write
 from dlbook._checks import type_name
 from dlbook.callbacks_core import Callback, callbacks_state
 from dlbook.history import History
-from dlbook.np.random import get_rng
+from dlbook.random import get_rng
 
 __all__ = ["load_checkpoint", "restore_checkpoint", "rng_state", "save_checkpoint",
            "save_weights", "set_rng_state"]
