@@ -99,7 +99,8 @@ def test_trainable_parameters_lists_each_trainable_parameter_once():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: freeze("layer"), TypeError, r"freeze: expected module to be torch.nn.Module, got str"),
+        (lambda: freeze("layer"), TypeError,
+         r"freeze: expected module to be torch.nn.Module, got str"),
         (lambda: freeze(nn.Linear(2, 2), eval_mode=1), TypeError,
          r"freeze: expected eval_mode to be bool, got int"),
         (lambda: unfreeze(None), TypeError, r"unfreeze: expected module to be torch.nn.Module"),

@@ -18,8 +18,8 @@ from dlbook.data.idx import load_mnist, read_idx, write_idx
 from dlbook.data.loader import DataLoader
 from dlbook.data.sentiment import text_sentiment
 from dlbook.data.sequences import adding_problem, copy_task
-from dlbook.data.subsets import class_subset
 from dlbook.data.splits import Splits, train_val_test_split
+from dlbook.data.subsets import class_subset
 from dlbook.data.text import Vocabulary, pad_sequences, tokenize
 from dlbook.data.timeseries import load_co2, load_sunspots
 from dlbook.data.translated import translated_digits
