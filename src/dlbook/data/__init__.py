@@ -8,7 +8,8 @@
 - :func:`adding_problem`, :func:`copy_task`: synthetic sequence tasks that need memory;
 - :func:`sliding_windows`, :func:`load_sunspots`, :func:`load_co2`: time-series forecasting;
 - :func:`tokenize`, :class:`Vocabulary`, :func:`pad_sequences`, :func:`text_sentiment`: text;
-- :func:`translated_digits`: digits placed at random positions on a larger canvas.
+- :func:`translated_digits`: digits placed at random positions on a larger canvas;
+- :func:`class_subset`: a task made of some of the classes, relabelled, few labels each.
 """
 
 from dlbook.data.circles import circles
@@ -18,6 +19,7 @@ from dlbook.data.loader import DataLoader
 from dlbook.data.sentiment import text_sentiment
 from dlbook.data.sequences import adding_problem, copy_task
 from dlbook.data.splits import Splits, train_val_test_split
+from dlbook.data.subsets import class_subset
 from dlbook.data.text import Vocabulary, pad_sequences, tokenize
 from dlbook.data.timeseries import load_co2, load_sunspots
 from dlbook.data.translated import translated_digits
@@ -42,4 +44,5 @@ __all__ = [
     "pad_sequences",
     "text_sentiment",
     "translated_digits",
+    "class_subset",
 ]
