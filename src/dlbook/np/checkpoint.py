@@ -2,7 +2,7 @@
 
 The file holds the model's, optimizer's and scheduler's state dicts, the callbacks' states,
 the random generators' states (Python's ``random``, NumPy's global generator,
-:func:`dlbook.np.random.get_rng` and every ``numpy.random.Generator`` a layer holds, such as
+:func:`dlbook.random.get_rng` and every ``numpy.random.Generator`` a layer holds, such as
 :class:`dlbook.np.nn.Dropout`'s) and the loader's, the epochs completed and the history.
 Arrays are stored as arrays; everything else as one JSON document, so the file loads with
 ``np.load(path, allow_pickle=False)``, which cannot run code hidden in a file. It is written
