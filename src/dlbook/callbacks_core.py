@@ -67,7 +67,7 @@ def infer_mode(monitor: str, *, caller: str = "infer_mode") -> str:
         ...
     ValueError: EarlyStopping: cannot tell whether monitor='val_smoothness' should be ...
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     check_type(monitor, "monitor", str, caller=caller)
     name = monitor.removeprefix("val_").removeprefix("train_")
@@ -116,7 +116,7 @@ class TrainState:
     >>> state.epoch, state.stop_training, state.logs
     (0, False, {})
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
 
     def __init__(
@@ -183,7 +183,7 @@ class Callback:
     ...     def on_epoch_end(self, state):
     ...         print(f"epoch {state.epoch}: {state.logs['train_loss']:.2f}")
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
 
     def on_train_begin(self, state: TrainState) -> None:
@@ -298,7 +298,7 @@ class MonitorCallback(Callback):
         Smallest change that counts as an improvement (its absolute value is used, as Keras
         does).
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
 
     def __init__(self, monitor: str = "val_loss", mode: str = "auto",
@@ -400,7 +400,7 @@ class EarlyStopping(MonitorCallback):
     >>> stopper.stopped_epoch, stopper.best_epoch, stopper.best
     (3, 2, 0.8)
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
 
     def __init__(
@@ -517,7 +517,7 @@ class ReduceLROnPlateau(MonitorCallback):
     >>> used, state.optimizer.param_groups[0]["lr"]
     ([1.0, 1.0, 1.0, 0.5], 0.25)
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
 
     def __init__(
@@ -637,7 +637,7 @@ class ModelCheckpoint(MonitorCallback):
     >>> [path for path, weights_only in state.checkpoint_requests]
     ['best-1.pt', 'best-3.pt']
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
 
     def __init__(

@@ -97,7 +97,7 @@ def rng_state(model: Any = None) -> dict[str, Any]:
     >>> bool(np.array_equal(drop(np.ones(6)), first))
     True
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     return {
         **shared.python_numpy_rng_state(),
@@ -108,7 +108,10 @@ def rng_state(model: Any = None) -> dict[str, Any]:
 
 
 def set_rng_state(state: dict[str, Any], model: Any = None) -> None:
-    """Restore what :func:`rng_state` returned (``model``: the one it was given)."""
+    """Restore what :func:`rng_state` returned (``model``: the one it was given).
+
+    Introduced in :doc:`/book/optimisation/callbacks`.
+    """
     shared.set_python_numpy_rng_state(state)
     get_rng().bit_generator.state = state["dlbook"]
     generators = _module_generators(model)
@@ -163,7 +166,7 @@ def save_checkpoint(
     >>> load_checkpoint(path)["epoch"]
     3
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     caller = "save_checkpoint"
     _check_stateful(model, "model", caller)
@@ -193,7 +196,7 @@ def save_weights(path: str | os.PathLike[str], model: Any) -> None:
 
     Read it back with ``model.load_state_dict(dict(np.load(path)))``.
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     _check_stateful(model, "model", "save_weights")
     state = model.state_dict()
@@ -206,7 +209,7 @@ def load_checkpoint(path: str | os.PathLike[str], *, caller: str = "load_checkpo
 
     A missing, truncated or foreign file raises a ``ValueError`` that says which.
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     path = shared.check_path(path, caller)
     with open(path, "rb") as handle:  # np.load leaks its own handle when the zip is broken
@@ -241,7 +244,7 @@ def restore_checkpoint(
 
     The callbacks' and random generators' states are restored by ``fit`` itself.
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     _check_stateful(model, "model", caller)
     _check_stateful(optimizer, "optimizer", caller)

@@ -53,7 +53,7 @@ def rng_state() -> dict[str, Any]:
     >>> torch.equal(torch.rand(2), first)
     True
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     plain = python_numpy_rng_state()
     plain["numpy"]["keys"] = torch.from_numpy(plain["numpy"]["keys"])  # weights_only wants tensors
@@ -68,6 +68,8 @@ def set_rng_state(state: dict[str, Any], model: Any = None) -> None:
 
     ``model`` is accepted for the signature of :func:`dlbook.np.checkpoint.set_rng_state`
     and not used: torch layers draw from torch's global generator, which is restored.
+
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     torch.set_rng_state(state["torch"])
     if state["cuda"] and torch.cuda.is_available():
@@ -177,7 +179,7 @@ def save_checkpoint(
     >>> load_checkpoint(path)["epoch"]
     3
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     payload = {
         "format": FORMAT,
@@ -199,7 +201,7 @@ def save_checkpoint(
 def save_weights(path: str | os.PathLike[str], model: torch.nn.Module) -> None:
     """Write ``model.state_dict()`` to ``path`` atomically (``ModelCheckpoint``'s weights file).
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     state = model.state_dict()
     atomic_write(path, lambda handle: torch.save(state, handle))
@@ -212,7 +214,7 @@ def load_checkpoint(path: str | os.PathLike[str], *, caller: str = "load_checkpo
     Tensors are loaded on the CPU (``load_state_dict`` moves them to the model's device).
     A missing, truncated or foreign file raises a ``ValueError`` that says which.
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     path = check_path(path, caller)
     try:
@@ -239,7 +241,7 @@ def restore_checkpoint(
     callbacks' and random generators' states are restored by ``fit`` itself (after
     ``on_train_begin``, which resets the callbacks).
 
-    Introduced in :doc:`/book/optimisation/regularisation`.
+    Introduced in :doc:`/book/optimisation/callbacks`.
     """
     load_part("model", model.load_state_dict, checkpoint["model"], caller)
     load_part("optimizer", optimizer.load_state_dict, checkpoint["optimizer"], caller)
