@@ -4,9 +4,10 @@ from dlbook.torch.nn.conv import Conv2d
 from dlbook.torch.nn.dropout import Dropout
 from dlbook.torch.nn.flatten import Flatten
 from dlbook.torch.nn.linear import Linear
+from dlbook.torch.nn.loss import FocalLoss
 from dlbook.torch.nn.pooling import AvgPool2d, MaxPool2d
 from dlbook.torch.nn.rnn import GRU, LSTM, RNN
 from dlbook.torch.nn.rnn_cell import GRUCell, LSTMCell, RNNCell
 
 __all__ = ["Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout",
-           "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+           "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "FocalLoss"]
