@@ -14,7 +14,7 @@ from dlbook.torch.nn import FocalLoss
 def focal_by_hand(logits, labels, gamma, alpha=None):
     """-alpha_t (1 - p_t)^gamma log p_t, sample by sample, in Python floats."""
     losses = []
-    for row, label in zip(logits.tolist(), labels.tolist()):
+    for row, label in zip(logits.tolist(), labels.tolist(), strict=True):
         top = max(row)
         log_norm = top + math.log(sum(math.exp(v - top) for v in row))
         log_pt = row[label] - log_norm
