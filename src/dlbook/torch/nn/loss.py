@@ -38,8 +38,9 @@ class FocalLoss(nn.Module):
         ``None`` (:math:`\alpha_t = 1`) or one non-negative weight per class, shape (C,):
         :math:`\alpha_t` is the weight of the sample's true class. In the paper's binary form
         :math:`\alpha_t` is :math:`\alpha` for the positive class and :math:`1 - \alpha` for the
-        negative one (``alpha=[1 - a, a]`` here); Keras's scalar ``alpha=0.25`` scales every
-        class alike.
+        negative one (``alpha=[1 - a, a]`` here). Keras's
+        ``CategoricalFocalCrossentropy(alpha=0.25)`` scales every class alike: ``alpha=[0.25] * C``
+        here (its list form is this ``alpha``).
     reduction
         ``"mean"`` (the plain mean over the N samples: unlike
         ``CrossEntropyLoss(weight=...)``, it is *not* divided by the sum of the weights),
