@@ -112,3 +112,80 @@ def test_all_names_the_public_objects():
 
     assert set(dlbook.metrics.__all__) >= {"accuracy", "confusion_matrix"}
     assert all(hasattr(dlbook.metrics, name) for name in dlbook.metrics.__all__)
+
+
+# Per-class recall, precision-recall curves and average precision, against scikit-learn.
+
+def test_per_class_recall_matches_scikit_learn():
+    from sklearn.metrics import recall_score
+
+    from dlbook.metrics import per_class_recall
+
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 5, 300), rng.integers(0, 5, 300)
+    np.testing.assert_allclose(per_class_recall(y_true, y_pred),
+                               recall_score(y_true, y_pred, average=None), rtol=1e-15)
+    scores = rng.normal(size=(300, 5))
+    np.testing.assert_allclose(per_class_recall(y_true, scores),
+                               recall_score(y_true, scores.argmax(1), average=None), rtol=1e-15)
+    assert np.isnan(per_class_recall([0, 0], [0, 1], num_classes=3)[2])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_precision_recall_curve_and_average_precision_match_scikit_learn(seed):
+    from sklearn.metrics import average_precision_score
+    from sklearn.metrics import precision_recall_curve as sklearn_curve
+
+    from dlbook.metrics import average_precision, precision_recall_curve
+
+    rng = np.random.default_rng(seed)
+    y_true = rng.random(200) < 0.1
+    y_true[0] = True
+    scores = np.round(rng.normal(size=200) + y_true, 1)  # rounding makes ties
+    precision, recall, thresholds = precision_recall_curve(y_true, scores)
+    sk_precision, sk_recall, sk_thresholds = sklearn_curve(y_true, scores)
+    np.testing.assert_allclose(thresholds, sk_thresholds[::-1])
+    np.testing.assert_allclose(precision, sk_precision[:-1][::-1], rtol=1e-12)
+    np.testing.assert_allclose(recall, sk_recall[:-1][::-1], rtol=1e-12)
+    assert average_precision(y_true, scores) == pytest.approx(
+        average_precision_score(y_true, scores), rel=1e-12)
+
+
+def test_average_precision_per_class_matches_scikit_learn():
+    from sklearn.metrics import average_precision_score
+    from sklearn.preprocessing import label_binarize
+
+    from dlbook.metrics import average_precision
+
+    rng = np.random.default_rng(3)
+    y_true = rng.integers(0, 4, 150)
+    scores = rng.normal(size=(150, 4)) + 1.5 * np.eye(4)[y_true]
+    expected = average_precision_score(label_binarize(y_true, classes=range(4)), scores,
+                                       average=None)
+    np.testing.assert_allclose(average_precision(y_true, scores), expected, rtol=1e-12)
+    assert np.isnan(average_precision(np.array([0, 0, 1]), np.zeros((3, 3)))[2])
+
+
+def test_ranking_metrics_refuse_bad_inputs():
+    from dlbook.metrics import average_precision, precision_recall_curve
+
+    with pytest.raises(ValueError, match=r"precision_recall_curve: expected y_true and scores of "
+                                         r"the same shape \(N,\), got \(3,\) and \(2,\)"):
+        precision_recall_curve([0, 1, 1], [0.1, 0.2])
+    with pytest.raises(ValueError, match=r"expected binary labels 0/1 in y_true, got values such "
+                                         r"as \[0, 1, 2\]"):
+        average_precision([0, 1, 2], [0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match=r"expected at least one positive in y_true, got none"):
+        average_precision([0, 0], [0.1, 0.2])
+    with pytest.raises(ValueError, match=r"expected finite scores, got NaN or inf"):
+        average_precision([0, 1], [0.1, np.nan])
+    with pytest.raises(ValueError, match=r"expected at least one sample, got 0"):
+        average_precision([], [])
+    with pytest.raises(TypeError, match=r"expected numeric scores, got dtype <U1"):
+        average_precision([0, 1], ["a", "b"])
+    with pytest.raises(ValueError, match=r"average_precision: expected one label per row of "
+                                         r"scores, got 2 labels and 3 rows"):
+        average_precision([0, 1], np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"average_precision: expected labels in \[0, 2\) for 2 "
+                                         r"score columns, got labels from 0 to 2"):
+        average_precision([0, 1, 2], np.zeros((3, 2)))

@@ -1,5 +1,5 @@
-"""Classification metrics (accuracy, the confusion matrix) and the book's rule for comparing
-arms over seeds."""
+"""Classification metrics (accuracy, the confusion matrix, per-class recall, precision-recall
+curves and average precision) and the book's rule for comparing arms over seeds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from numpy.typing import ArrayLike
 
 from dlbook._checks import check_int
 
-__all__ = ["accuracy", "confusion_matrix", "compare_seeds", "SeedComparison"]
+__all__ = ["accuracy", "confusion_matrix", "per_class_recall", "precision_recall_curve",
+           "average_precision", "compare_seeds", "SeedComparison"]
 
 
 def _as_labels(values: ArrayLike, name: str, where: str) -> np.ndarray:
@@ -170,6 +171,160 @@ def confusion_matrix(
     flat = true * num_classes + pred  # (N,) one cell index per sample
     counts = np.bincount(flat, minlength=num_classes * num_classes)
     return counts.reshape(num_classes, num_classes).astype(np.int64)
+
+
+def per_class_recall(
+    y_true: ArrayLike, y_pred: ArrayLike, num_classes: int | None = None
+) -> np.ndarray:
+    """The recall of every class: the fraction of its samples predicted as that class.
+
+    Entry ``c`` is ``cm[c, c] / cm[c].sum()`` for the :func:`confusion_matrix` ``cm``, what
+    scikit-learn's ``recall_score(y_true, y_pred, average=None)`` computes. Unlike accuracy,
+    which weighs every sample alike and so mostly measures the common classes, it shows each
+    class on its own: a model that never predicts a rare class scores 0 there.
+
+    Parameters
+    ----------
+    y_true
+        True class labels, shape (N,).
+    y_pred
+        Predicted labels, shape (N,), or scores of shape (N, C) (argmax per row).
+    num_classes
+        Number of classes; default ``max(y_true.max(), y_pred.max()) + 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of shape (num_classes,); ``nan`` for a class with no true samples
+        (its recall is undefined; scikit-learn reports 0 and warns).
+
+    Examples
+    --------
+    >>> per_class_recall([0, 0, 0, 1], [0, 0, 1, 1])
+    array([0.66666667, 1.        ])
+    >>> per_class_recall([0, 0], [0, 0], num_classes=2)
+    array([ 1., nan])
+
+    Introduced in :doc:`/book/optimisation/losses`.
+    """
+    cm = confusion_matrix(y_true, y_pred, num_classes)
+    support = cm.sum(axis=1)  # (C,) true samples per class
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(support > 0, np.diag(cm) / np.maximum(support, 1), np.nan)
+
+
+def _binary_scores(y_true: ArrayLike, scores: ArrayLike, where: str) -> tuple[np.ndarray, ...]:
+    """0/1 labels and finite scores of shape (N,), N >= 1, with at least one positive."""
+    labels = np.asarray(y_true)
+    values = np.asarray(scores, dtype=float) if np.asarray(scores).dtype.kind in "biuf" else None
+    if values is None:
+        raise TypeError(f"{where}: expected numeric scores, got dtype {np.asarray(scores).dtype}")
+    if labels.ndim != 1 or values.ndim != 1 or labels.shape != values.shape:
+        raise ValueError(f"{where}: expected y_true and scores of the same shape (N,), got "
+                         f"{labels.shape} and {values.shape}")
+    if labels.size == 0:
+        raise ValueError(f"{where}: expected at least one sample, got 0")
+    if labels.dtype.kind not in "biuf" or not np.all(np.isin(labels, (0, 1))):
+        raise ValueError(f"{where}: expected binary labels 0/1 in y_true, got values such as "
+                         f"{np.unique(labels)[:4].tolist()}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{where}: expected finite scores, got NaN or inf")
+    positives = labels.astype(bool)
+    if not positives.any():
+        raise ValueError(f"{where}: expected at least one positive in y_true, got none "
+                         f"(recall, and so the curve, is undefined)")
+    return positives, values
+
+
+def precision_recall_curve(
+    y_true: ArrayLike, scores: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision and recall of the rule ``score >= threshold`` at every distinct score.
+
+    Sorting the samples by decreasing score and lowering the threshold one distinct score at
+    a time, each step predicts more samples positive: recall rises towards 1 and precision
+    (the fraction of predicted positives that are positive) usually falls. Tied scores enter
+    together.
+
+    Parameters
+    ----------
+    y_true
+        Binary labels (0/1 or booleans), shape (N,), with at least one positive.
+    scores
+        Scores for the positive class (probabilities or logits), shape (N,), finite.
+
+    Returns
+    -------
+    precision, recall, thresholds
+        Arrays of shape (K,) for the K distinct scores, thresholds in decreasing order (so
+        recall increases); scikit-learn's ``precision_recall_curve`` returns the same points
+        in the opposite order, with a final (precision 1, recall 0) point appended.
+
+    Examples
+    --------
+    >>> precision, recall, thresholds = precision_recall_curve([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1])
+    >>> precision.round(3).tolist(), recall.tolist(), thresholds.tolist()
+    ([1.0, 0.5, 0.667, 0.5], [0.5, 0.5, 1.0, 1.0], [0.9, 0.8, 0.7, 0.1])
+
+    Introduced in :doc:`/book/optimisation/losses`.
+    """
+    positives, values = _binary_scores(y_true, scores, "precision_recall_curve")
+    order = np.argsort(-values, kind="stable")  # (N,) decreasing score
+    sorted_scores, sorted_positives = values[order], positives[order]
+    last_of_tie = np.r_[np.flatnonzero(np.diff(sorted_scores)), sorted_scores.size - 1]  # (K,)
+    true_positives = np.cumsum(sorted_positives)[last_of_tie]  # (K,)
+    predicted = last_of_tie + 1  # (K,) samples at or above each threshold
+    precision = true_positives / predicted
+    recall = true_positives / positives.sum()
+    return precision, recall, sorted_scores[last_of_tie]
+
+
+def average_precision(y_true: ArrayLike, scores: ArrayLike) -> float | np.ndarray:
+    """Average precision: the area under the precision-recall curve, as a step sum.
+
+    ``AP = sum_k (R_k - R_{k-1}) P_k`` over the points of :func:`precision_recall_curve`
+    (with ``R_0 = 0``): the precision at each threshold, weighted by the recall gained there.
+    No interpolation; the definition of scikit-learn's ``average_precision_score``. A
+    classifier that ranks at random scores about the share of positives; a perfect ranking
+    scores 1.
+
+    Parameters
+    ----------
+    y_true
+        Binary labels, shape (N,), with scores of shape (N,); or integer class labels of
+        shape (N,) with scores of shape (N, C), for the one-vs-rest AP of every class.
+    scores
+        Positive-class scores (N,), or class scores (N, C) (logits or probabilities).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The AP, or for (N, C) scores an array of shape (C,) (``nan`` for a class with no
+        samples in ``y_true``).
+
+    Examples
+    --------
+    >>> round(average_precision([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]), 4)  # 0.5 * 1 + 0.5 * 2/3
+    0.8333
+    >>> average_precision([0, 1, 1], [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    array([1.        , 0.83333333])
+
+    Introduced in :doc:`/book/optimisation/losses`.
+    """
+    values = np.asarray(scores)
+    if values.ndim == 2:
+        labels = _as_labels(y_true, "y_true", "average_precision")
+        if labels.shape[0] != values.shape[0]:
+            raise ValueError(f"average_precision: expected one label per row of scores, got "
+                             f"{labels.shape[0]} labels and {values.shape[0]} rows")
+        if labels.size and (labels.min() < 0 or labels.max() >= values.shape[1]):
+            raise ValueError(f"average_precision: expected labels in [0, {values.shape[1]}) "
+                             f"for {values.shape[1]} score columns, got labels from "
+                             f"{labels.min()} to {labels.max()}")
+        return np.array([average_precision(labels == c, values[:, c])
+                         if np.any(labels == c) else np.nan for c in range(values.shape[1])])
+    precision, recall, _ = precision_recall_curve(y_true, scores)
+    return float(np.sum(np.diff(recall, prepend=0.0) * precision))
 
 
 @dataclass(frozen=True)
