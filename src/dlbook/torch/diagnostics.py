@@ -52,8 +52,9 @@ class GradientNormRecorder(Callback):
     ----------
     steps : list of int
         The optimiser steps recorded, counted from 1 across epochs.
-    norms : dict of str to list of float
-        For each layer (or parameter), its gradient norm at each recorded step; ``nan`` where
+    norms : dict
+        Layer (or parameter) name to a list of floats, its gradient norm at each recorded step
+        (in ``steps``); ``nan`` where
         none of its parameters had a gradient.
 
     Examples
