@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import accuracy_score
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from dlbook.metrics import accuracy, confusion_matrix
+from dlbook.metrics import accuracy, confusion_matrix, mae, rmse
 
 
 def test_accuracy_of_labels_and_of_scores():
@@ -189,3 +189,31 @@ def test_ranking_metrics_refuse_bad_inputs():
     with pytest.raises(ValueError, match=r"average_precision: expected labels in \[0, 2\) for 2 "
                                          r"score columns, got labels from 0 to 2"):
         average_precision([0, 1, 2], np.zeros((3, 2)))
+def test_mae_and_rmse():
+    truth, forecast = np.array([1.0, 2.0, 4.0]), np.array([1.0, 3.0, 2.0])
+    assert mae(truth, forecast) == pytest.approx(1.0)
+    assert rmse(truth, forecast) == pytest.approx(np.sqrt(5 / 3))
+    assert rmse(truth, forecast) >= mae(truth, forecast)
+    assert isinstance(mae(truth, forecast), float)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=20))
+def test_rmse_is_never_below_mae(errors):
+    errors = np.array(errors)
+    assert rmse(errors, np.zeros_like(errors)) >= mae(errors, np.zeros_like(errors)) - 1e-9
+
+
+def test_mae_and_rmse_refuse_mismatched_or_empty_input():
+    with pytest.raises(ValueError, match=(r"mae: expected truth and forecast of the same"
+                                    r" shape, got \(3,\) and \(2,\)")):
+        mae([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="rmse: expected at least one value, got 0"):
+        rmse([], [])
+
+
+def test_mae_keeps_the_dtype_of_its_inputs_and_refuses_text():
+    truth = np.array([1.5, 2.25], dtype=np.float32)
+    assert mae(truth, truth[::-1]) == float(np.mean(np.abs(truth - truth[::-1])))
+    with pytest.raises(TypeError, match="mae: expected truth to hold real numbers, got dtype <U1"):
+        mae(np.array(["a"]), [1.0])

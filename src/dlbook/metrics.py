@@ -1,5 +1,6 @@
 """Classification metrics (accuracy, the confusion matrix, per-class recall, precision-recall
-curves and average precision) and the book's rule for comparing arms over seeds."""
+curves and average precision), regression errors (MAE, RMSE) and the book's rule for comparing
+arms over seeds."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from numpy.typing import ArrayLike
 from dlbook._checks import check_int
 
 __all__ = ["accuracy", "confusion_matrix", "per_class_recall", "precision_recall_curve",
-           "average_precision", "compare_seeds", "SeedComparison"]
+           "average_precision", "mae", "rmse", "compare_seeds", "SeedComparison"]
 
 
 def _as_labels(values: ArrayLike, name: str, where: str) -> np.ndarray:
@@ -118,6 +119,49 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
         scores = np.where(np.isnan(scores), 0.0, scores)  # still check shapes and labels
     true, pred = _pair(y_true, scores, "accuracy")
     return float("nan") if diverged else float(np.mean(true == pred))
+
+
+def _errors(truth: ArrayLike, forecast: ArrayLike, where: str) -> np.ndarray:
+    """``truth - forecast``, after checking that the two are numbers, match and are not empty.
+
+    The arrays keep their dtype (float32 data gives a float32 error), as NumPy's own
+    ``truth - forecast`` does.
+    """
+    truth_array, forecast_array = np.asarray(truth), np.asarray(forecast)
+    for name, array in (("truth", truth_array), ("forecast", forecast_array)):
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"{where}: expected {name} to hold real numbers, got dtype "
+                            f"{array.dtype}")
+    if truth_array.shape != forecast_array.shape:
+        raise ValueError(f"{where}: expected truth and forecast of the same shape, got "
+                         f"{truth_array.shape} and {forecast_array.shape}")
+    if truth_array.size == 0:
+        raise ValueError(f"{where}: expected at least one value, got 0")
+    return truth_array - forecast_array
+
+
+def mae(truth: ArrayLike, forecast: ArrayLike) -> float:
+    """Mean absolute error, :math:`\\frac{1}{n}\\sum_t |y_t - \\hat y_t|`, in the data's units.
+
+    >>> mae([1.0, 2.0, 4.0], [1.0, 3.0, 2.0])
+    1.0
+
+    Introduced in :doc:`/book/sequences/forecasting`.
+    """
+    return float(np.mean(np.abs(_errors(truth, forecast, "mae"))))
+
+
+def rmse(truth: ArrayLike, forecast: ArrayLike) -> float:
+    """Root mean squared error, :math:`\\sqrt{\\frac{1}{n}\\sum_t (y_t - \\hat y_t)^2}`.
+
+    Never smaller than :func:`mae`; it weighs large errors more heavily.
+
+    >>> rmse([0.0, 0.0], [3.0, -3.0])
+    3.0
+
+    Introduced in :doc:`/book/sequences/forecasting`.
+    """
+    return float(np.sqrt(np.mean(_errors(truth, forecast, "rmse") ** 2)))
 
 
 def confusion_matrix(

@@ -8,6 +8,7 @@
 - :func:`adding_problem`, :func:`copy_task`: synthetic sequence tasks that need memory;
 - :func:`sliding_windows`, :func:`load_sunspots`, :func:`load_co2`: time-series forecasting;
 - :func:`tokenize`, :class:`Vocabulary`, :func:`pad_sequences`, :func:`text_sentiment`: text;
+- :class:`PaddedBatchLoader`: batches of padded sequences cut to their longest, with lengths;
 - :func:`translated_digits`: digits placed at random positions on a larger canvas;
 - :func:`class_subset`: a task made of some of the classes, relabelled, few labels each.
 """
@@ -16,6 +17,7 @@ from dlbook.data.circles import circles
 from dlbook.data.digits import load_digits
 from dlbook.data.idx import load_mnist, read_idx, write_idx
 from dlbook.data.loader import DataLoader
+from dlbook.data.padded import PaddedBatchLoader
 from dlbook.data.sentiment import text_sentiment
 from dlbook.data.sequences import adding_problem, copy_task
 from dlbook.data.splits import Splits, train_val_test_split
@@ -27,6 +29,7 @@ from dlbook.data.windows import sliding_windows
 
 __all__ = [
     "DataLoader",
+    "PaddedBatchLoader",
     "Splits",
     "circles",
     "load_digits",

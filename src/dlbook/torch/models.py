@@ -13,11 +13,22 @@ from dlbook.torch.cnn import CourseCNN, count_parameters  # Part II, re-exported
 from dlbook.torch.landmarks import alexnet, resnet18, resnet50, vgg16
 from dlbook.torch.nn import Linear
 from dlbook.torch.resnet import DenseBlock, ResidualBlock, SmallResNet
+from dlbook.torch.sequence import (  # Part III, re-exported
+    EncoderDecoder,
+    Forecaster,
+    MelodyGenerator,
+    SentenceClassifier,
+    SentimentLSTM,
+    SequenceRegressor,
+    Tagger,
+)
 from dlbook.torch.unet import TinyUNet
 
 __all__ = [
     "MLP", "ACTIVATIONS", "CourseCNN", "count_parameters", "ResidualBlock", "SmallResNet",
     "DenseBlock", "TinyUNet", "alexnet", "vgg16", "resnet18", "resnet50",
+    "Forecaster", "SequenceRegressor", "Tagger", "MelodyGenerator", "SentenceClassifier",
+    "EncoderDecoder", "SentimentLSTM",
 ]
 
 #: Activation names accepted by :class:`MLP`, and the torch module each one builds.
