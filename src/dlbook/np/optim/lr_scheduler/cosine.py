@@ -39,9 +39,8 @@ class CosineAnnealingLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlbook.np.nn import Parameter
-    >>> from dlbook.np.optim import SGD
-    >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
+    >>> from dlbook.np import nn, optim
+    >>> opt = optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = CosineAnnealingLR(opt, T_max=4)
     >>> lrs = [sched.get_last_lr()[0]]
     >>> for _ in range(4):

@@ -22,9 +22,8 @@ class ExponentialLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlbook.np.nn import Parameter
-    >>> from dlbook.np.optim import SGD
-    >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
+    >>> from dlbook.np import nn, optim
+    >>> opt = optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = ExponentialLR(opt, gamma=0.5)
     >>> sched.step(); sched.step(); sched.get_last_lr()
     [0.25]

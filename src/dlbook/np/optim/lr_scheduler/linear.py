@@ -30,9 +30,8 @@ class LinearLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlbook.np.nn import Parameter
-    >>> from dlbook.np.optim import SGD
-    >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
+    >>> from dlbook.np import nn, optim
+    >>> opt = optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = LinearLR(opt, start_factor=0.25, total_iters=3)
     >>> lrs = [sched.get_last_lr()[0]]
     >>> for _ in range(4):

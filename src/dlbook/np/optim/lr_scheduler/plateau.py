@@ -45,9 +45,8 @@ class ReduceLROnPlateau(LRScheduler):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlbook.np.nn import Parameter
-    >>> from dlbook.np.optim import SGD
-    >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
+    >>> from dlbook.np import nn, optim
+    >>> opt = optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = ReduceLROnPlateau(opt, factor=0.5, patience=1)
     >>> for loss in [3.0, 2.0, 2.0, 2.0, 2.0]:
     ...     sched.step(loss)

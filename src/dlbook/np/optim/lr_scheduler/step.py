@@ -26,9 +26,8 @@ class StepLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlbook.np.nn import Parameter
-    >>> from dlbook.np.optim import SGD
-    >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
+    >>> from dlbook.np import nn, optim
+    >>> opt = optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = StepLR(opt, step_size=2, gamma=0.5)
     >>> lrs = []
     >>> for _ in range(5):
