@@ -20,11 +20,9 @@ from dlbook.callbacks_core import (
     ModelCheckpoint,
     ReduceLROnPlateau,
     TrainState,
-    callbacks_state,
-    check_callbacks,
     infer_mode,
-    load_callbacks_state,
 )
+from dlbook.callbacks_core.state import callbacks_state, check_callbacks, load_callbacks_state
 from dlbook.history import History
 
 NAN = math.nan

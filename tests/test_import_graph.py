@@ -11,10 +11,12 @@ not an arrow that a contributor drew.
 Each module belongs to one layer:
 
 - **floor**: ``dlbook`` itself and ``dlbook._checks``, ``dlbook.random``, ``dlbook.shapes``,
-  ``dlbook.history``, ``dlbook.metrics``, ``dlbook._progress`` (input checks, seeding, shape
-  arithmetic, records, metrics, the progress bar: nothing framework-specific), and the training
-  toolkit's framework-free core that both ``fit`` functions share: ``dlbook.callbacks_core``,
-  ``dlbook._loop``, ``dlbook._session``, ``dlbook._atomic``, ``dlbook._checkpoint``;
+  ``dlbook.history``, ``dlbook.metrics`` (and its modules), ``dlbook._progress`` (input checks,
+  seeding, shape arithmetic, records, metrics, the progress bar: nothing framework-specific),
+  and the training toolkit's framework-free core that both ``fit`` functions share:
+  ``dlbook.callbacks_core`` (and its modules),
+  ``dlbook._loop``, ``dlbook._session``, ``dlbook._atomic``, ``dlbook._checkpoint``, and the
+  constructor checks the two halves' twins share, ``dlbook._layer_checks``;
 - **np**: ``dlbook.np`` and everything under it;
 - **torch**: ``dlbook.torch`` and everything under it;
 - **data**: ``dlbook.data`` and everything under it;
@@ -47,8 +49,12 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "dlbook"
 
 FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.history",
-         "dlbook.metrics", "dlbook._progress", "dlbook.callbacks_core", "dlbook._loop",
-         "dlbook._session", "dlbook._atomic", "dlbook._checkpoint"}
+         "dlbook.metrics", "dlbook.metrics.classification", "dlbook.metrics.regression",
+         "dlbook.metrics.seeds", "dlbook._progress", "dlbook.callbacks_core",
+         "dlbook.callbacks_core.state", "dlbook.callbacks_core.monitor",
+         "dlbook.callbacks_core.early_stopping", "dlbook.callbacks_core.reduce_lr_on_plateau",
+         "dlbook.callbacks_core.model_checkpoint", "dlbook._loop", "dlbook._session",
+         "dlbook._atomic", "dlbook._checkpoint", "dlbook._layer_checks"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},

@@ -10,15 +10,49 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from dlbook._checks import type_name
+from dlbook.callbacks_core.state import Callback, callbacks_state
 from dlbook.history import History
 
 VERSION = 1
+
+
+def checkpoint_tree(expected_format: str, *, model: Any, optimizer: Any, epoch: int,
+                    stop_training: bool, scheduler: Any, callbacks: Sequence[Callback],
+                    rng: Any, loader: Any, history: History, iteration_loss: Any,
+                    **optional_parts: Any) -> dict[str, Any]:
+    """The tree both ``save_checkpoint`` functions write, in their own file format.
+
+    ``model``, ``optimizer``, ``scheduler`` and the ``optional_parts`` (torch's ``scaler``) are
+    saved through ``state_dict()`` (``None`` stays ``None``); ``rng``, ``loader`` and
+    ``iteration_loss`` (the history's per-iteration losses as the side's array type) are
+    already in the side's form.
+    """
+    return {
+        "format": expected_format,
+        "version": VERSION,
+        "epoch": int(epoch),
+        "stop_training": bool(stop_training),
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": state_dict_or_none(scheduler),
+        **{name: state_dict_or_none(part) for name, part in optional_parts.items()},
+        "callbacks": callbacks_state(callbacks),
+        "rng": rng,
+        "loader": loader,
+        "history": {"records": [dict(record) for record in history.records],
+                    "iteration_loss": iteration_loss},
+    }
+
+
+def state_dict_or_none(value: Any) -> Any:
+    """``value.state_dict()``, or ``None`` for an optional part that was not given."""
+    return None if value is None else value.state_dict()
 
 
 def check_path(path: Any, caller: str) -> str:

@@ -16,7 +16,7 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from dlbook._loop import EpochProgress, logged_value
-from dlbook.callbacks_core import Callback, TrainState, load_callbacks_state, run_hook
+from dlbook.callbacks_core.state import Callback, TrainState, load_callbacks_state, run_hook
 from dlbook.history import History
 
 

@@ -56,6 +56,12 @@ def _check_space(space: Any, caller: str) -> dict[str, tuple[float, float, str]]
     return checked
 
 
+def _check_search(space: Any, count: Any, count_name: str,
+                  caller: str) -> tuple[dict[str, tuple[float, float, str]], int]:
+    """The checks both searches make: the space, and how many values or configurations."""
+    return _check_space(space, caller), check_positive_int(count, count_name, caller=caller)
+
+
 def grid_configs(space: Mapping[str, tuple[float, float, str]],
                  points_per_axis: int) -> list[dict[str, float]]:
     """Every configuration of a regular grid over ``space``, ``points_per_axis`` values per axis.
@@ -89,9 +95,7 @@ def grid_configs(space: Mapping[str, tuple[float, float, str]],
 
     Introduced in :doc:`/book/optimisation/hyperparameter-search`.
     """
-    caller = "grid_configs"
-    checked = _check_space(space, caller)
-    points = check_positive_int(points_per_axis, "points_per_axis", caller=caller)
+    checked, points = _check_search(space, points_per_axis, "points_per_axis", "grid_configs")
     axes = []
     for low, high, scale in checked.values():
         if points == 1:
@@ -142,10 +146,8 @@ def random_configs(space: Mapping[str, tuple[float, float, str]], n_configs: int
 
     Introduced in :doc:`/book/optimisation/hyperparameter-search`.
     """
-    caller = "random_configs"
-    checked = _check_space(space, caller)
-    n = check_positive_int(n_configs, "n_configs", caller=caller)
-    gen = resolve_rng(rng, caller=caller)
+    checked, n = _check_search(space, n_configs, "n_configs", "random_configs")
+    gen = resolve_rng(rng, caller="random_configs")
     columns = {}
     for name, (low, high, scale) in checked.items():
         if scale == "log":

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from dlbook.data import DataLoader, circles, train_val_test_split
-from dlbook.metrics import accuracy
+from dlbook.data import DataLoader
 from dlbook.np import nn, optim
 from dlbook.np.train import evaluate, fit, predict
+from tests.train_cases import (
+    SHARED_BAD_FIT_CALLS,
+    assert_same_run,
+    chapter_style_kwargs,
+    check_bad_call,
+    circles_split,
+)
 
 
 class ModeSpy(nn.Module):
@@ -34,13 +42,8 @@ def _model(hidden=16, spy=None):
     return nn.Sequential(*layers)
 
 
-def _circles():
-    X, y = circles(n_samples=300, noise=0.1, factor=0.5, random_state=0)
-    return train_val_test_split(X, y, val_size=0.2, test_size=0.2, random_state=0)
-
-
 def test_a_small_mlp_learns_the_circles(capsys):
-    (X_train, y_train), val, (X_test, y_test) = _circles()
+    (X_train, y_train), val, (X_test, y_test) = circles_split()
     model = _model()
     loss_fn = nn.CrossEntropyLoss()
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -60,7 +63,7 @@ def test_a_small_mlp_learns_the_circles(capsys):
 
 
 def test_train_loss_is_the_size_weighted_mean_of_batch_losses():
-    (X_train, y_train), _, _ = _circles()  # 180 samples
+    (X_train, y_train), _, _ = circles_split()  # 180 samples
     loader = DataLoader(X_train, y_train, batch_size=50)  # 50, 50, 50, 30
     model = _model()
     history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.01), loader,
@@ -71,7 +74,7 @@ def test_train_loss_is_the_size_weighted_mean_of_batch_losses():
 
 
 def test_modes_training_then_evaluation_for_validation():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     spy = ModeSpy()
     model = _model(spy=spy)
     loader = DataLoader(X_train, y_train, batch_size=90)  # 2 iterations
@@ -85,7 +88,7 @@ def test_modes_training_then_evaluation_for_validation():
 
 
 def test_progress_on_writes_a_bar_and_env_var_turns_it_off(capsys, monkeypatch):
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     loader = DataLoader(X_train, y_train, batch_size=60)
     model = _model()
     optimizer = optim.SGD(model.parameters(), lr=0.1)
@@ -139,7 +142,7 @@ def test_accuracy_on_float_targets_is_refused_before_training():
 
 
 def test_several_metrics_and_the_older_spelling():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model()
 
     def error_rate(y_true, outputs):
@@ -165,7 +168,7 @@ def test_several_metrics_and_the_older_spelling():
 
 
 def test_predict_and_evaluate_do_not_depend_on_batch_size():
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     model = _model()
     loss_fn = nn.CrossEntropyLoss()
     whole = predict(model, X_train, batch_size=1000)
@@ -177,31 +180,42 @@ def test_predict_and_evaluate_do_not_depend_on_batch_size():
     assert evaluate(model, loss_fn, X_train, y_train, metric=None).keys() == {"loss"}
 
 
-def test_bad_arguments():
-    (X_train, y_train), _, _ = _circles()
-    model = _model()
-    loss_fn = nn.CrossEntropyLoss()
+@pytest.fixture
+def fit_setup():
+    """A model, its loss, optimizer and loader, and schedulers good and bad, for bad calls."""
+    import torch
+
+    (X_train, y_train), _, _ = circles_split()
+    model, other = _model(), _model()
     optimizer = optim.SGD(model.parameters(), lr=0.1)
-    loader = DataLoader(X_train, y_train, batch_size=60)
-    with pytest.raises(ValueError, match=r"fit: expected epochs >= 1, got 0"):
-        fit(model, loss_fn, optimizer, loader, epochs=0)
-    with pytest.raises(TypeError, match=r"fit: expected optimizer with methods step, zero_grad; "
-                                        r"str lacks step, zero_grad"):
-        fit(model, loss_fn, "sgd", loader, epochs=1)
-    with pytest.raises(TypeError, match=r"fit: expected model with methods .*; function lacks "
-                                        r"backward, train, eval"):
-        fit(lambda x: x, loss_fn, optimizer, loader, epochs=1)
-    with pytest.raises(ValueError, match=r"fit: train_loader yielded no batch"):
-        fit(model, loss_fn, optimizer, [], epochs=1, progress=False)
-    with pytest.raises(TypeError, match=r"predict: expected X to be a numpy.ndarray, got list"):
-        predict(model, [[0.0, 1.0]])
-    with pytest.raises(ValueError, match=r"evaluate: expected y with 180 samples like X, got "
-                                         r"shape \(3,\)"):
-        evaluate(model, loss_fn, X_train, y_train[:3])
+    return SimpleNamespace(
+        fit=fit, model=model, loss_fn=nn.CrossEntropyLoss(), optimizer=optimizer,
+        loader=DataLoader(X_train, y_train, batch_size=60), X_train=X_train, y_train=y_train,
+        elsewhere=optim.lr_scheduler.StepLR(optim.SGD(other.parameters(), lr=0.1), 1),
+        torch_scheduler=torch.optim.lr_scheduler.StepLR(
+            torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1), 1),
+        plateau=optim.lr_scheduler.ReduceLROnPlateau(optimizer))
+
+
+BAD_CALLS = SHARED_BAD_FIT_CALLS + [
+    (TypeError, r"fit: expected optimizer with methods step, zero_grad; str lacks step, zero_grad",
+     lambda s: fit(s.model, s.loss_fn, "sgd", s.loader, epochs=1)),
+    (TypeError, r"fit: expected model with methods .*; function lacks backward, train, eval",
+     lambda s: fit(lambda x: x, s.loss_fn, s.optimizer, s.loader, epochs=1)),
+    (TypeError, r"predict: expected X to be a numpy.ndarray, got list",
+     lambda s: predict(s.model, [[0.0, 1.0]])),
+    (ValueError, r"evaluate: expected y with 180 samples like X, got shape \(3,\)",
+     lambda s: evaluate(s.model, s.loss_fn, s.X_train, s.y_train[:3])),
+]
+
+
+@pytest.mark.parametrize(("error", "message", "call"), BAD_CALLS)
+def test_bad_arguments(fit_setup, error, message, call):
+    check_bad_call(fit_setup, error, message, call)
 
 
 def test_an_optimizer_over_another_model_is_refused():
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     model, other = _model(), _model()
     with pytest.raises(ValueError, match=r"fit: the optimizer updates none of the model's "
                                          r"parameters \(was it built for another model"):
@@ -210,7 +224,7 @@ def test_an_optimizer_over_another_model_is_refused():
 
 
 def test_nan_outputs_give_nan_accuracy_in_the_history():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model()
     model[0].weight.data[...] = np.nan  # a diverged network
     history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
@@ -236,7 +250,7 @@ def _manual(model, optimizer, batches, epochs, *, clip=None, scheduler=None):
 
 
 def test_fit_is_the_plain_loop_with_clipping_and_a_scheduler_bitwise():
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     batches = [(X_train[i:i + 45], y_train[i:i + 45]) for i in range(0, 180, 45)]
     ours, theirs = _model(), _model()
     opt_ours = optim.SGD(ours.parameters(), lr=0.5, momentum=0.9)
@@ -251,7 +265,7 @@ def test_fit_is_the_plain_loop_with_clipping_and_a_scheduler_bitwise():
 
 
 def test_batch_interval_and_plateau_schedulers():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     loader = DataLoader(X_train, y_train, batch_size=45)  # 4 batches
     model = _model()
     optimizer = optim.SGD(model.parameters(), lr=1.0)
@@ -273,7 +287,7 @@ def test_batch_interval_and_plateau_schedulers():
 
 
 def test_a_third_batch_element_is_passed_to_the_model():
-    (X_train, y_train), (X_val, y_val), _ = _circles()
+    (X_train, y_train), (X_val, y_val), _ = circles_split()
 
     class Scaled(nn.Module):
         def __init__(self):
@@ -305,38 +319,31 @@ def test_a_third_batch_element_is_passed_to_the_model():
             DataLoader(X_train, batch_size=60), epochs=1, progress=False)
 
 
-def test_scheduler_and_clipping_arguments_are_checked():
-    import torch
+SCHEDULER_AND_CLIPPING_CALLS = [
+    (ValueError, r"fit: the scheduler is attached to another optimizer than optimizer=",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.elsewhere)),
+    (TypeError, r"fit: expected scheduler to be a dlbook.np.optim.lr_scheduler scheduler, got "
+                r"torch.optim.lr_scheduler.StepLR",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1,
+                   scheduler=s.torch_scheduler)),
+    (ValueError, r"fit: ReduceLROnPlateau needs the epoch's monitored value",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.plateau,
+                   scheduler_interval="batch")),
+    (ValueError, r"fit: scheduler_monitor 'val_loss' is not in the epoch's logs",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.plateau,
+                   progress=False)),
+    (ValueError, r"fit: expected grad_clip > 0.0, got -1.0",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, grad_clip=-1)),
+]
 
-    (X_train, y_train), _, _ = _circles()
-    model, other = _model(), _model()
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = optim.SGD(model.parameters(), lr=0.1)
-    loader = DataLoader(X_train, y_train, batch_size=90)
-    elsewhere = optim.lr_scheduler.StepLR(optim.SGD(other.parameters(), lr=0.1), 1)
-    with pytest.raises(ValueError, match=r"fit: the scheduler is attached to another optimizer "
-                                         r"than optimizer="):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=elsewhere)
-    torch_scheduler = torch.optim.lr_scheduler.StepLR(
-        torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1), 1)
-    with pytest.raises(TypeError, match=r"fit: expected scheduler to be a "
-                                        r"dlbook.np.optim.lr_scheduler scheduler, got "
-                                        r"torch.optim.lr_scheduler.StepLR"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=torch_scheduler)
-    plateau = optim.lr_scheduler.ReduceLROnPlateau(optimizer)
-    with pytest.raises(ValueError, match=r"fit: ReduceLROnPlateau needs the epoch's monitored "
-                                         r"value"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau,
-            scheduler_interval="batch")
-    with pytest.raises(ValueError, match=r"fit: scheduler_monitor 'val_loss' is not in the "
-                                         r"epoch's logs"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau, progress=False)
-    with pytest.raises(ValueError, match=r"fit: expected grad_clip > 0.0, got -1.0"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, grad_clip=-1)
+
+@pytest.mark.parametrize(("error", "message", "call"), SCHEDULER_AND_CLIPPING_CALLS)
+def test_scheduler_and_clipping_arguments_are_checked(fit_setup, error, message, call):
+    check_bad_call(fit_setup, error, message, call)
 
 
 def test_progress_shows_a_bar_for_each_epoch(capsys):
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model()
     fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
         DataLoader(X_train, y_train, batch_size=30), epochs=2, val_data=val, progress=True)
@@ -347,7 +354,7 @@ def test_progress_shows_a_bar_for_each_epoch(capsys):
 # ---- backward compatibility: the chapters' calls train exactly as before the toolkit --------
 def _chapter_style_run(use_fit, **kwargs):
     """A seeded run with shuffling, dropout and momentum, by ``fit`` or by the loop it replaced."""
-    (X_train, y_train), (X_val, y_val), _ = _circles()
+    (X_train, y_train), (X_val, y_val), _ = circles_split()
     model = nn.Sequential(nn.Linear(2, 16, dtype=np.float64, rng=0), nn.ReLU(),
                           nn.Dropout(0.3, rng=2), nn.Linear(16, 2, dtype=np.float64, rng=1))
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -373,11 +380,7 @@ def _chapter_style_run(use_fit, **kwargs):
     return model, iteration_loss, val_loss
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"metrics": None}, {"metric": accuracy}],
-                         ids=["default metrics", "metrics=None", "legacy metric="])
+@chapter_style_kwargs
 def test_a_chapter_style_fit_is_bitwise_the_loop_it_replaced(kwargs):
-    ours, ours_losses, ours_val = _chapter_style_run(True, **kwargs)
-    theirs, their_losses, their_val = _chapter_style_run(False)
-    assert ours_losses == their_losses and ours_val == their_val
-    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
-        assert np.array_equal(p.data, q.data), name
+    assert_same_run(_chapter_style_run(True, **kwargs), _chapter_style_run(False),
+                    lambda p, q: np.array_equal(p.data, q.data))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
 
-from dlbook.data import DataLoader, circles, train_val_test_split
-from dlbook.metrics import accuracy
+from dlbook.data import DataLoader
 from dlbook.torch.models import MLP
 from dlbook.torch.train import evaluate, fit, model_device, predict
+from tests.train_cases import (
+    SHARED_BAD_FIT_CALLS,
+    assert_same_run,
+    chapter_style_kwargs,
+    check_bad_call,
+    circles_split,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -35,18 +43,13 @@ class ModeSpy(torch.nn.Module):
         return x
 
 
-def _circles():
-    X, y = circles(n_samples=300, noise=0.1, factor=0.5, random_state=0)
-    return train_val_test_split(X, y, val_size=0.2, test_size=0.2, random_state=0)
-
-
 def _model(device, dtype=torch.float32):
     torch.manual_seed(0)
     return MLP(2, [16], 2, device=device, dtype=dtype)
 
 
 def test_an_mlp_learns_the_circles_from_numpy_batches(device, capsys):
-    (X_train, y_train), val, (X_test, y_test) = _circles()
+    (X_train, y_train), val, (X_test, y_test) = circles_split()
     model = _model(device)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -63,7 +66,7 @@ def test_an_mlp_learns_the_circles_from_numpy_batches(device, capsys):
 
 
 def test_a_torch_dataloader_works_too(device):
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     dataset = torch.utils.data.TensorDataset(torch.tensor(X_train, dtype=torch.float32),
                                              torch.tensor(y_train))
     loader = torch.utils.data.DataLoader(dataset, batch_size=50, shuffle=False)
@@ -78,7 +81,7 @@ def test_a_torch_dataloader_works_too(device):
 
 
 def test_device_argument_moves_the_model(device):
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     torch.manual_seed(0)
     model = MLP(2, [4], 2)
     model.to(device)
@@ -89,7 +92,7 @@ def test_device_argument_moves_the_model(device):
 
 
 def test_modes_training_then_evaluation_for_validation(device):
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     spy = ModeSpy()
     model = torch.nn.Sequential(spy, _model(device))
     fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
@@ -102,7 +105,7 @@ def test_modes_training_then_evaluation_for_validation(device):
 
 
 def test_predict_and_evaluate(device):
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     model = _model(device, dtype=torch.float64)
     loss_fn = torch.nn.CrossEntropyLoss()
     whole = predict(model, X_train, batch_size=1000)
@@ -165,7 +168,7 @@ def test_accuracy_on_float_targets_is_refused_before_training(device):
 
 
 def test_several_metrics_and_their_names():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model("cpu")
 
     def error_rate(y_true, outputs):
@@ -188,7 +191,7 @@ def test_several_metrics_and_their_names():
 def test_a_numpy_optimizer_is_refused_by_name():
     import dlbook.np as dnp
 
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     model = _model("cpu")
     numpy_optimizer = dnp.optim.SGD([dnp.nn.Parameter(np.zeros(2))], lr=0.1)
     with pytest.raises(TypeError, match=r"fit: expected optimizer to be a torch.optim.Optimizer "
@@ -198,7 +201,7 @@ def test_a_numpy_optimizer_is_refused_by_name():
 
 
 def test_progress_bar_only_when_on(capsys, monkeypatch):
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     model = _model("cpu")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     loader = DataLoader(X_train, y_train, batch_size=90)
@@ -209,33 +212,43 @@ def test_progress_bar_only_when_on(capsys, monkeypatch):
     assert capsys.readouterr() == ("", "")
 
 
-def test_bad_arguments():
-    (X_train, y_train), _, _ = _circles()
-    model = _model("cpu")
-    loss_fn = torch.nn.CrossEntropyLoss()
+@pytest.fixture
+def fit_setup():
+    """A model, its loss, optimizer and loader, and schedulers good and bad, for bad calls."""
+    (X_train, y_train), _, _ = circles_split()
+    model, other = _model("cpu"), _model("cpu")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    loader = DataLoader(X_train, y_train, batch_size=90)
-    with pytest.raises(ValueError, match=r"fit: expected epochs >= 1, got 0"):
-        fit(model, loss_fn, optimizer, loader, epochs=0)
-    with pytest.raises(TypeError, match=r"fit: expected model to be a torch.nn.Module, got "
-                                        r"function"):
-        fit(lambda x: x, loss_fn, optimizer, loader, epochs=1)
-    with pytest.raises(TypeError, match=r"fit: expected optimizer to be a torch.optim.Optimizer "
-                                        r"over the model's parameters, got str"):
-        fit(model, loss_fn, "adam", loader, epochs=1)
-    with pytest.raises(TypeError, match=r"fit: expected train_loader to yield \(xb, yb\) pairs "
-                                        r"or \(xb, yb, extra\) triples, got numpy.ndarray"):
-        fit(model, loss_fn, optimizer, DataLoader(X_train, batch_size=90), epochs=1,
-            progress=False)
-    with pytest.raises(ValueError, match=r"fit: train_loader yielded no batch"):
-        fit(model, loss_fn, optimizer, [], epochs=1, progress=False)
-    with pytest.raises(TypeError, match=r"fit: expected batches of numpy arrays or torch tensors, "
-                                        r"got list"):
-        fit(model, loss_fn, optimizer, [([[0.0, 0.0]], [0])], epochs=1, progress=False)
+    return SimpleNamespace(
+        fit=fit, model=model, loss_fn=torch.nn.CrossEntropyLoss(), optimizer=optimizer,
+        loader=DataLoader(X_train, y_train, batch_size=90), X_train=X_train,
+        elsewhere=torch.optim.lr_scheduler.StepLR(torch.optim.SGD(other.parameters(), lr=0.1), 1),
+        step=torch.optim.lr_scheduler.StepLR(optimizer, 1),
+        plateau=torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer))
+
+
+BAD_CALLS = SHARED_BAD_FIT_CALLS + [
+    (TypeError, r"fit: expected model to be a torch.nn.Module, got function",
+     lambda s: fit(lambda x: x, s.loss_fn, s.optimizer, s.loader, epochs=1)),
+    (TypeError, r"fit: expected optimizer to be a torch.optim.Optimizer over the model's "
+                r"parameters, got str",
+     lambda s: fit(s.model, s.loss_fn, "adam", s.loader, epochs=1)),
+    (TypeError, r"fit: expected train_loader to yield \(xb, yb\) pairs or \(xb, yb, extra\) "
+                r"triples, got numpy.ndarray",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, DataLoader(s.X_train, batch_size=90),
+                   epochs=1, progress=False)),
+    (TypeError, r"fit: expected batches of numpy arrays or torch tensors, got list",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, [([[0.0, 0.0]], [0])], epochs=1,
+                   progress=False)),
+]
+
+
+@pytest.mark.parametrize(("error", "message", "call"), BAD_CALLS)
+def test_bad_arguments(fit_setup, error, message, call):
+    check_bad_call(fit_setup, error, message, call)
 
 
 def test_an_optimizer_over_another_model_is_refused():
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     model, other = _model("cpu"), _model("cpu")
     with pytest.raises(ValueError, match=r"fit: the optimizer updates none of the model's "
                                          r"parameters \(was it built for another model"):
@@ -248,7 +261,7 @@ def test_an_optimizer_over_another_model_is_refused():
 
 
 def test_evaluate_checks_that_x_and_y_have_the_same_length():
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     with pytest.raises(ValueError, match=r"evaluate: expected y with 180 samples like X, got "
                                          r"shape \(3,\)"):
         evaluate(_model("cpu"), torch.nn.CrossEntropyLoss(), X_train, y_train[:3])
@@ -285,7 +298,7 @@ def _manual_run(model, optimizer, batches, epochs, *, clip=None, scheduler=None,
 
 
 def test_fit_is_the_plain_loop_with_clipping_and_a_scheduler_bitwise():
-    (X_train, y_train), _, _ = _circles()
+    (X_train, y_train), _, _ = circles_split()
     batches = [(X_train[i:i + 45], y_train[i:i + 45]) for i in range(0, 180, 45)]
     for clip, per_batch in [(None, False), (0.05, False), (0.05, True)]:
         ours, theirs = _model("cpu"), _model("cpu")
@@ -305,7 +318,7 @@ def test_fit_is_the_plain_loop_with_clipping_and_a_scheduler_bitwise():
 
 
 def test_one_cycle_is_stepped_every_batch_and_plateau_every_epoch():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     loader = DataLoader(X_train, y_train, batch_size=30)  # 6 batches
     model = _model("cpu")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -336,7 +349,7 @@ def test_one_cycle_is_stepped_every_batch_and_plateau_every_epoch():
 
 
 def test_a_third_batch_element_is_passed_to_the_model():
-    (X_train, y_train), (X_val, y_val), _ = _circles()
+    (X_train, y_train), (X_val, y_val), _ = circles_split()
     scale = np.linspace(0.5, 1.5, 180)
     dataset = torch.utils.data.TensorDataset(torch.tensor(X_train, dtype=torch.float32),
                                              torch.tensor(y_train),
@@ -364,7 +377,7 @@ def test_a_third_batch_element_is_passed_to_the_model():
 
 
 def test_bf16_autocast_on_the_cpu_and_fp16_refused_there():
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model("cpu")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     history = fit(model, torch.nn.CrossEntropyLoss(), optimizer,
@@ -387,7 +400,7 @@ def test_bf16_autocast_on_the_cpu_and_fp16_refused_there():
 def test_fp16_with_a_grad_scaler_on_cuda(tmp_path):
     from dlbook.torch.callbacks import ModelCheckpoint
 
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model("cuda")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     loader = DataLoader(X_train, y_train, batch_size=30, shuffle=True, seed=0)
@@ -398,43 +411,40 @@ def test_fp16_with_a_grad_scaler_on_cuda(tmp_path):
     assert torch.load(tmp_path / "fp16.pt", weights_only=True)["scaler"] is not None
 
 
-def test_scheduler_and_clipping_arguments_are_checked():
-    (X_train, y_train), _, _ = _circles()
-    model, other = _model("cpu"), _model("cpu")
-    loss_fn = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    loader = DataLoader(X_train, y_train, batch_size=90)
-    elsewhere = torch.optim.lr_scheduler.StepLR(torch.optim.SGD(other.parameters(), lr=0.1), 1)
-    with pytest.raises(ValueError, match=r"fit: the scheduler is attached to another optimizer "
-                                         r"than optimizer= \(build it as StepLR\(optimizer"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=elsewhere)
-    with pytest.raises(TypeError, match=r"fit: expected scheduler to be a "
-                                        r"torch.optim.lr_scheduler scheduler, got str"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler="cosine")
-    step = torch.optim.lr_scheduler.StepLR(optimizer, 1)
-    with pytest.raises(ValueError, match=r"fit: expected scheduler_interval to be one of "
-                                         r"'epoch', 'batch', got 'step'"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=step,
-            scheduler_interval="step")
-    with pytest.raises(ValueError, match=r"fit: scheduler_interval='batch' was given without a "
-                                         r"scheduler"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler_interval="batch")
-    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)
-    with pytest.raises(ValueError, match=r"fit: ReduceLROnPlateau needs the epoch's monitored "
-                                         r"value; use scheduler_interval='epoch'"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau,
-            scheduler_interval="batch")
-    with pytest.raises(ValueError, match=r"fit: scheduler_monitor 'val_loss' is not in the "
-                                         r"epoch's logs; available: train_loss, train_acc, lr"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, scheduler=plateau, progress=False)
-    with pytest.raises(ValueError, match=r"fit: expected grad_clip > 0.0, got 0.0"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, grad_clip=0)
-    with pytest.raises(TypeError, match=r"fit: expected grad_clip to be a real number, got str"):
-        fit(model, loss_fn, optimizer, loader, epochs=1, grad_clip="1")
+SCHEDULER_AND_CLIPPING_CALLS = [
+    (ValueError, r"fit: the scheduler is attached to another optimizer than optimizer= "
+                 r"\(build it as StepLR\(optimizer",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.elsewhere)),
+    (TypeError, r"fit: expected scheduler to be a torch.optim.lr_scheduler scheduler, got str",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler="cosine")),
+    (ValueError, r"fit: expected scheduler_interval to be one of 'epoch', 'batch', got 'step'",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.step,
+                   scheduler_interval="step")),
+    (ValueError, r"fit: scheduler_interval='batch' was given without a scheduler",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1,
+                   scheduler_interval="batch")),
+    (ValueError, r"fit: ReduceLROnPlateau needs the epoch's monitored value; use "
+                 r"scheduler_interval='epoch'",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.plateau,
+                   scheduler_interval="batch")),
+    (ValueError, r"fit: scheduler_monitor 'val_loss' is not in the epoch's logs; available: "
+                 r"train_loss, train_acc, lr",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, scheduler=s.plateau,
+                   progress=False)),
+    (ValueError, r"fit: expected grad_clip > 0.0, got 0.0",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, grad_clip=0)),
+    (TypeError, r"fit: expected grad_clip to be a real number, got str",
+     lambda s: fit(s.model, s.loss_fn, s.optimizer, s.loader, epochs=1, grad_clip="1")),
+]
+
+
+@pytest.mark.parametrize(("error", "message", "call"), SCHEDULER_AND_CLIPPING_CALLS)
+def test_scheduler_and_clipping_arguments_are_checked(fit_setup, error, message, call):
+    check_bad_call(fit_setup, error, message, call)
 
 
 def test_progress_shows_a_bar_for_each_epoch_with_the_running_loss(capsys):
-    (X_train, y_train), val, _ = _circles()
+    (X_train, y_train), val, _ = circles_split()
     model = _model("cpu")
     fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
         DataLoader(X_train, y_train, batch_size=30), epochs=2, val_data=val, progress=True)
@@ -446,7 +456,7 @@ def test_progress_shows_a_bar_for_each_epoch_with_the_running_loss(capsys):
 # ---- backward compatibility: the chapters' calls train exactly as before the toolkit --------
 def _chapter_style_run(use_fit, **kwargs):
     """A seeded run with shuffling, dropout and Adam, by ``fit`` or by the loop it replaced."""
-    (X_train, y_train), (X_val, y_val), _ = _circles()
+    (X_train, y_train), (X_val, y_val), _ = circles_split()
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Dropout(0.3),
                                 torch.nn.Linear(16, 2))
@@ -474,11 +484,6 @@ def _chapter_style_run(use_fit, **kwargs):
     return model, iteration_loss, val_loss
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"metrics": None}, {"metric": accuracy}],
-                         ids=["default metrics", "metrics=None", "legacy metric="])
+@chapter_style_kwargs
 def test_a_chapter_style_fit_is_bitwise_the_loop_it_replaced(kwargs):
-    ours, ours_losses, ours_val = _chapter_style_run(True, **kwargs)
-    theirs, their_losses, their_val = _chapter_style_run(False)
-    assert ours_losses == their_losses and ours_val == their_val
-    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
-        assert torch.equal(p, q), name
+    assert_same_run(_chapter_style_run(True, **kwargs), _chapter_style_run(False), torch.equal)

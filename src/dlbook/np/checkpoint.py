@@ -24,7 +24,7 @@ import numpy as np
 from dlbook import _checkpoint as shared
 from dlbook._atomic import atomic_write
 from dlbook._checks import type_name
-from dlbook.callbacks_core import Callback, callbacks_state
+from dlbook.callbacks_core.state import Callback
 from dlbook.history import History
 from dlbook.random import get_rng
 
@@ -174,20 +174,11 @@ def save_checkpoint(
     loader = None
     if callable(getattr(train_loader, "state_dict", None)):
         loader = train_loader.state_dict()
-    tree = {
-        "format": FORMAT,
-        "version": shared.VERSION,
-        "epoch": int(epoch),
-        "stop_training": bool(stop_training),
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": None if scheduler is None else scheduler.state_dict(),
-        "callbacks": callbacks_state(callbacks),
-        "rng": rng_state(model),
-        "loader": loader,
-        "history": {"records": [dict(r) for r in history.records],
-                    "iteration_loss": np.asarray(history.iteration_loss, dtype=np.float64)},
-    }
+    tree = shared.checkpoint_tree(
+        FORMAT, model=model, optimizer=optimizer, epoch=epoch, stop_training=stop_training,
+        scheduler=scheduler, callbacks=callbacks, rng=rng_state(model), loader=loader,
+        history=history,
+        iteration_loss=np.asarray(history.iteration_loss, dtype=np.float64))
     _write_npz(path, tree)
 
 

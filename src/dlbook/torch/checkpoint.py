@@ -23,9 +23,9 @@ import torch
 
 from dlbook._atomic import atomic_write
 from dlbook._checkpoint import (
-    VERSION,
     check_path,
     check_tree,
+    checkpoint_tree,
     load_part,
     python_numpy_rng_state,
     restore_history,
@@ -33,7 +33,7 @@ from dlbook._checkpoint import (
     set_python_numpy_rng_state,
     unreadable,
 )
-from dlbook.callbacks_core import Callback, callbacks_state
+from dlbook.callbacks_core.state import Callback
 from dlbook.history import History
 
 __all__ = ["load_checkpoint", "restore_checkpoint", "rng_state", "save_checkpoint",
@@ -124,15 +124,6 @@ def _set_loader_state(loader: Any, saved: dict[str, Any] | None, caller: str) ->
         generators[name].set_state(generator_state)
 
 
-def _history_state(history: History) -> dict[str, Any]:
-    return {"records": [dict(record) for record in history.records],
-            "iteration_loss": torch.tensor(history.iteration_loss, dtype=torch.float64)}
-
-
-def _state_dict_or_none(value: Any) -> Any:
-    return None if value is None else value.state_dict()
-
-
 def save_checkpoint(
     path: str | os.PathLike[str],
     *,
@@ -181,20 +172,11 @@ def save_checkpoint(
 
     Introduced in :doc:`/book/optimisation/callbacks`.
     """
-    payload = {
-        "format": FORMAT,
-        "version": VERSION,
-        "epoch": int(epoch),
-        "stop_training": bool(stop_training),
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": _state_dict_or_none(scheduler),
-        "scaler": _state_dict_or_none(scaler),
-        "callbacks": callbacks_state(callbacks),
-        "rng": rng_state(),
-        "loader": loader_state(train_loader),
-        "history": _history_state(history),
-    }
+    payload = checkpoint_tree(
+        FORMAT, model=model, optimizer=optimizer, epoch=epoch, stop_training=stop_training,
+        scheduler=scheduler, callbacks=callbacks, rng=rng_state(),
+        loader=loader_state(train_loader), history=history,
+        iteration_loss=torch.tensor(history.iteration_loss, dtype=torch.float64), scaler=scaler)
     atomic_write(path, lambda handle: torch.save(payload, handle))
 
 

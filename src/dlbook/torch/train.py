@@ -35,7 +35,7 @@ import dlbook.torch.checkpoint as checkpoint_store
 from dlbook._checks import check_int, check_number, check_positive_int, type_name
 from dlbook._loop import unpack_batch
 from dlbook._session import Session
-from dlbook.callbacks_core import Callback, check_callbacks
+from dlbook.callbacks_core.state import Callback, check_callbacks
 from dlbook.history import (
     DEFAULT_METRICS,
     NOT_GIVEN,

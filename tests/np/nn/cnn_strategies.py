@@ -37,3 +37,8 @@ def geometry(draw, max_kernel: int = 4, max_dilation: int = 2, pool: bool = Fals
 def maybe_int(pair: tuple[int, int]):
     """The pair, or its single value when both are equal (exercises the int form too)."""
     return pair[0] if pair[0] == pair[1] else pair
+
+
+def hyperparameters(g: dict, *names: str) -> dict:
+    """The entries ``names`` of a geometry drawn by :func:`geometry`, as keyword arguments."""
+    return {name: g[name] for name in names}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np.nn import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from dlbook.np.nn import functional as F
-from dlbook.testing import assert_close, gradcheck_module
+from dlbook.testing import assert_close, gradcheck_function, gradcheck_module
 
 SETTINGS = settings(max_examples=25, deadline=None)
 shapes = st.lists(st.integers(1, 7), min_size=1, max_size=3).map(tuple)
@@ -187,3 +188,55 @@ def test_log_softmax_nan_matches_torch(dim):
 
     _nan_parity(forward, lambda g: F.log_softmax_backward(g, cache["cache"]),
                 lambda t: torch.log_softmax(t, dim), NAN_INPUT)
+
+
+# The functional core: each activation's (out, cache) forward, its backward and plain form.
+
+sizes = st.integers(1, 7)
+PAIRS = {
+    "relu": (F.relu_forward, F.relu_backward, TF.relu, {}),
+    "leaky_relu": (F.leaky_relu_forward, F.leaky_relu_backward, TF.leaky_relu,
+                   {"negative_slope": 0.05}),
+    "sigmoid": (F.sigmoid_forward, F.sigmoid_backward, torch.sigmoid, {}),
+    "tanh": (F.tanh_forward, F.tanh_backward, torch.tanh, {}),
+    "softmax": (F.softmax_forward, F.softmax_backward, TF.softmax, {"dim": 1}),
+    "log_softmax": (F.log_softmax_forward, F.log_softmax_backward, TF.log_softmax, {"dim": -1}),
+}
+PLAIN = {"relu": F.relu, "leaky_relu": F.leaky_relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
+         "softmax": F.softmax, "log_softmax": F.log_softmax}
+
+
+@SETTINGS
+@given(name=st.sampled_from(sorted(PAIRS)), batch=sizes, features=sizes,
+       seed=st.integers(0, 2**16))
+def test_functional_matches_torch(name, batch, features, seed):
+    forward, backward, torch_fn, kwargs = PAIRS[name]
+    rng = np.random.default_rng(seed)
+    x = 2 * rng.standard_normal((batch, features))
+    x[0, 0] = 0.0
+    grad_output = rng.standard_normal((batch, features))
+    x_t = torch.tensor(x, requires_grad=True)
+    out_t = torch_fn(x_t, **kwargs)
+    out_t.backward(torch.tensor(grad_output))
+    out, cache = forward(x, **kwargs)
+    assert_close(out, out_t, name=f"{name} out")
+    assert_close(PLAIN[name](x, **kwargs), out_t, name=f"{name} plain")
+    assert_close(backward(grad_output, cache), x_t.grad, name=f"{name} grad")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softmax", "log_softmax"])
+def test_functional_gradcheck(name):
+    forward, backward, _, kwargs = PAIRS[name]
+    x = np.random.default_rng(0).standard_normal((4, 5))
+    assert gradcheck_function(forward, backward, x, **kwargs)[0] <= 1e-7
+
+
+def test_functional_log_softmax_is_exact_at_huge_logits():
+    x = np.array([[1e4, -1e4, 0.0]])
+    assert_close(F.log_softmax(x), TF.log_softmax(torch.tensor(x), dim=-1))
+    assert_close(F.softmax(x), np.array([[1.0, 0.0, 0.0]]))
+
+
+def test_functional_bad_input():
+    with pytest.raises(ValueError, match="softmax: expected x with at least 1 dimension"):
+        F.softmax(np.array(1.0))

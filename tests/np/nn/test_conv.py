@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np import manual_seed
 from dlbook.np.nn import Conv2d
-from dlbook.testing import assert_close, gradcheck_module, torch_state_to_numpy
-from tests.np.nn.cnn_strategies import geometry, maybe_int
+from dlbook.np.nn import functional as F
+from dlbook.testing import assert_close, gradcheck_function, gradcheck_module, torch_state_to_numpy
+from tests.np.nn.cnn_strategies import geometry, hyperparameters, maybe_int
 
 SETTINGS = settings(max_examples=25, deadline=None)
 
@@ -144,3 +146,70 @@ def test_bad_arguments():
         Conv2d(1, 2, 3, 1, 0, 1, 1)
     with pytest.raises(TypeError, match="Conv2d: expected a floating-point dtype, got int32"):
         Conv2d(1, 2, 3, dtype=np.int32)
+
+
+# The functional core, F.conv2d_forward / F.conv2d_backward and F.conv2d_output_size.
+
+@settings(max_examples=20, deadline=None)
+@given(g=geometry(), out_channels=st.integers(1, 4), bias=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_functional_matches_torch(g, out_channels, bias, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((g["batch"], g["channels"], *g["size"]))
+    weight = rng.standard_normal((out_channels, g["channels"], *g["kernel_size"]))
+    b = rng.uniform(0.5, 1.5, size=out_channels) if bias else None
+    hyper = hyperparameters(g, "stride", "padding", "dilation")
+    tensors = [torch.tensor(a, requires_grad=True) for a in (x, weight)]
+    bias_t = torch.tensor(b, requires_grad=True) if bias else None
+    out_t = TF.conv2d(*tensors, bias_t, **hyper)
+    grad_output = rng.standard_normal(tuple(out_t.shape))
+    out_t.backward(torch.tensor(grad_output))
+
+    out, cache = F.conv2d_forward(x, weight, b, **hyper)
+    grad_x, grad_weight, grad_bias = F.conv2d_backward(grad_output, cache)
+    assert_close(out, out_t, name="out")
+    assert_close(F.conv2d(x, weight, b, **hyper), out_t, name="conv2d")
+    assert_close(grad_x, tensors[0].grad, name="grad x")
+    assert_close(grad_weight, tensors[1].grad, name="grad weight")
+    assert (grad_bias is None) == (not bias)
+    if bias:
+        assert_close(grad_bias, bias_t.grad, name="grad bias")
+    expected = F.conv2d_output_size(g["size"], g["kernel_size"], **hyper)
+    assert out.shape[2:] == expected == tuple(out_t.shape[2:])
+
+
+@settings(max_examples=10, deadline=None)
+@given(g=geometry(max_kernel=3), seed=st.integers(0, 2**16))
+def test_functional_gradcheck(g, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((g["batch"], g["channels"], *g["size"]))
+    weight = rng.standard_normal((2, g["channels"], *g["kernel_size"]))
+    errors = gradcheck_function(F.conv2d_forward, F.conv2d_backward, x, weight,
+                                rng.standard_normal(2), seed=seed,
+                                **hyperparameters(g, "stride", "padding", "dilation"))
+    assert max(errors) <= 1e-7, errors
+
+
+def test_functional_output_size():
+    assert F.conv2d_output_size(28, 3) == 26
+    assert F.conv2d_output_size(28, 3, padding=1) == 28
+    assert F.conv2d_output_size(28, 2, stride=2) == 14
+    assert F.conv2d_output_size(7, 3, stride=2, padding=1, dilation=2) == 3
+    assert F.conv2d_output_size((9, 6), (3, 2)) == (7, 5)
+    with pytest.raises(ValueError, match=r"conv2d_output_size: kernel of effective size "
+                                         r"\(5, 5\) .* larger than the padded input \(4, 4\)"):
+        F.conv2d_output_size(4, 3, dilation=2)
+
+
+@pytest.mark.parametrize(("x_shape", "weight_shape", "kwargs", "message"), [
+    ((8, 4, 32, 32), (6, 3, 3, 3), {},
+     r"conv2d_forward: expected x of shape \(N, 3, H, W\) \(C = weight.shape\[1\]\), "
+     r"got \(8, 4, 32, 32\)"),
+    ((8, 4, 32, 32), (6, 4, 3), {}, r"conv2d_forward: expected weight with 4 dimensions"),
+    ((1, 3, 5, 5), (6, 3, 3, 3), {"bias": np.zeros(5)},
+     r"conv2d_forward: expected bias of shape \(6,\)"),
+    ((1, 3, 5, 5), (6, 3, 3, 3), {"stride": 0}, r"conv2d_forward: expected stride >= 1, got 0"),
+])
+def test_functional_bad_input(x_shape, weight_shape, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        F.conv2d_forward(np.zeros(x_shape), np.zeros(weight_shape), **kwargs)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dlbook.np import manual_seed
 from dlbook.np.nn import Dropout, Linear, Sequential
+from dlbook.np.nn import functional as F
 from dlbook.testing import assert_close
 
 
@@ -84,3 +85,29 @@ def test_bad_input():
     with pytest.raises(ValueError, match=r"Dropout.backward: expected grad_output of shape "
                                          r"\(2, 3\)"):
         drop.backward(np.zeros((3, 2)))
+
+
+# The functional core, F.dropout_forward / F.dropout_backward and F.dropout.
+
+def test_functional_dropout():
+    x = np.ones((400, 500))
+    out, mask = F.dropout_forward(x, p=0.3, rng=0)
+    assert set(np.unique(out)) == {0.0, 1 / 0.7}
+    assert abs((out == 0).mean() - 0.3) < 0.01
+    grad = F.dropout_backward(np.full(x.shape, 2.0), mask)
+    assert_close(grad, 2 * out)
+    out_eval, cache = F.dropout_forward(x, p=0.3, training=False)
+    assert out_eval is x and cache is None
+    assert F.dropout_backward(x, cache) is x
+    assert not F.dropout(x, p=1.0, rng=0).any()
+    assert_close(F.dropout(x, p=0.4, rng=3), F.dropout(x, p=0.4, rng=3))
+
+
+@pytest.mark.parametrize(("x", "kwargs", "error", "message"), [
+    (np.zeros(3), {"p": 1.5}, ValueError, r"dropout_forward: expected p <= 1.0, got 1.5"),
+    (np.zeros(3, dtype=np.int64), {}, TypeError,
+     r"dropout_forward: expected x with a floating-point"),
+])
+def test_functional_bad_input(x, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        F.dropout_forward(x, **kwargs)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np import manual_seed
 from dlbook.np.nn import Linear
-from dlbook.testing import assert_close, gradcheck_module, torch_state_to_numpy
+from dlbook.np.nn import functional as F
+from dlbook.testing import assert_close, gradcheck_function, gradcheck_module, torch_state_to_numpy
 
 sizes = st.integers(min_value=1, max_value=9)
 SETTINGS = settings(max_examples=25, deadline=None)
@@ -152,3 +154,53 @@ def test_bad_arguments():
         Linear(2, 2, dtype=np.int32)
     with pytest.raises(TypeError, match="Linear: expected rng to be None, an int seed"):
         Linear(2, 2, rng="seed")
+
+
+# The functional core, F.linear_forward / F.linear_backward (the CS231n cache convention).
+
+@SETTINGS
+@given(batch=sizes, in_features=sizes, out_features=sizes, bias=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_functional_matches_torch(batch, in_features, out_features, bias, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, in_features))
+    weight = rng.standard_normal((out_features, in_features))
+    b = rng.uniform(0.5, 1.5, size=out_features) if bias else None
+    grad_output = rng.standard_normal((batch, out_features))
+    tensors = [torch.tensor(a, requires_grad=True) for a in (x, weight)]
+    bias_t = torch.tensor(b, requires_grad=True) if bias else None
+    out_t = TF.linear(*tensors, bias_t)
+    out_t.backward(torch.tensor(grad_output))
+
+    out, cache = F.linear_forward(x, weight, b)
+    grad_x, grad_weight, grad_bias = F.linear_backward(grad_output, cache)
+    assert_close(out, out_t, name="out")
+    assert_close(F.linear(x, weight, b), out_t, name="linear")
+    assert_close(grad_x, tensors[0].grad, name="grad x")
+    assert_close(grad_weight, tensors[1].grad, name="grad weight")
+    if bias:
+        assert_close(grad_bias, bias_t.grad, name="grad bias")
+    else:
+        assert grad_bias is None
+
+
+def test_functional_gradcheck():
+    rng = np.random.default_rng(1)
+    x, w, b = rng.standard_normal((3, 4)), rng.standard_normal((5, 4)), rng.standard_normal(5)
+    assert max(gradcheck_function(F.linear_forward, F.linear_backward, x, w, b)) <= 1e-7
+    errors = gradcheck_function(F.linear_forward, F.linear_backward, x, w, None)
+    assert errors[2] is None and max(errors[:2]) <= 1e-7
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: F.linear_forward(np.zeros((2, 4)), np.zeros((5, 3))),
+     r"linear_forward: expected x of shape \(\*, 3\) \(last dimension = weight.shape\[1\]\), "
+     r"got \(2, 4\)"),
+    (lambda: F.linear_forward(np.zeros((2, 3)), np.zeros((5, 3)), np.zeros(3)),
+     r"linear_forward: expected bias of shape \(5,\) \(weight.shape\[0\]\), got \(3,\)"),
+    (lambda: F.linear(np.zeros((2, 3)), np.zeros(3)),
+     "linear_forward: expected weight with 2 dimensions, got 1"),
+])
+def test_functional_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.np.nn import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
+from dlbook.np.nn import functional as F
 from dlbook.np.nn.functional import binary_cross_entropy_forward, mse_loss_forward
-from dlbook.testing import assert_close, gradcheck_loss
+from dlbook.testing import assert_close, gradcheck_function, gradcheck_loss
 
 SETTINGS = settings(max_examples=25, deadline=None)
 sizes = st.integers(1, 7)
@@ -255,3 +257,51 @@ def test_gradient_has_the_input_dtype():
     loss_fn = CrossEntropyLoss(weight=np.array([1.0, 2.0]))
     loss_fn(input, np.array([1]))
     assert loss_fn.backward().dtype == np.float32
+
+
+# The functional core: each loss's (loss, cache) forward, its backward and plain form.
+
+LOSS_PAIRS = {
+    "mse_loss": (F.mse_loss_forward, F.mse_loss_backward, F.mse_loss, TF.mse_loss),
+    "l1_loss": (F.l1_loss_forward, F.l1_loss_backward, F.l1_loss, TF.l1_loss),
+    "binary_cross_entropy_with_logits": (
+        F.binary_cross_entropy_with_logits_forward, F.binary_cross_entropy_with_logits_backward,
+        F.binary_cross_entropy_with_logits, TF.binary_cross_entropy_with_logits),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSS_PAIRS))
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_functional_losses_match_torch_and_gradcheck(name, reduction):
+    forward, backward, plain, torch_fn = LOSS_PAIRS[name]
+    rng = np.random.default_rng(3)
+    input, target = rng.standard_normal((4, 3)), rng.uniform(size=(4, 3))
+    x_t = torch.tensor(input, requires_grad=True)
+    loss_t = torch_fn(x_t, torch.tensor(target), reduction=reduction)
+    loss_t.backward(torch.tensor(2.5))
+    loss, cache = forward(input, target, reduction=reduction)
+    assert_close(loss, loss_t.item(), name="loss")
+    assert_close(plain(input, target, reduction=reduction), loss_t.item(), name="plain")
+    assert_close(backward(2.5, cache), x_t.grad, name="grad")
+    assert gradcheck_function(forward, backward, input, target, reduction=reduction)[0] <= 1e-7
+
+
+def test_functional_cross_entropy_and_bce_match_torch():
+    rng = np.random.default_rng(4)
+    logits, labels = rng.standard_normal((5, 4)), rng.integers(0, 4, size=5)
+    weight = rng.uniform(0.5, 2.0, size=4)
+    expected = TF.cross_entropy(torch.tensor(logits), torch.tensor(labels),
+                                weight=torch.tensor(weight), reduction="mean")
+    assert_close(F.cross_entropy(logits, labels, weight, "mean"), expected.item())
+    probs, target = rng.uniform(0.1, 0.9, size=(5, 2)), rng.uniform(size=(5, 2))
+    expected = TF.binary_cross_entropy(torch.tensor(probs), torch.tensor(target), reduction="sum")
+    assert_close(F.binary_cross_entropy(probs, target, None, "sum"), expected.item())
+    errors = gradcheck_function(F.cross_entropy_forward, F.cross_entropy_backward,
+                                logits, labels, weight=weight)
+    assert errors[0] <= 1e-7
+
+
+def test_functional_bad_input():
+    with pytest.raises(TypeError, match="mse_loss_backward: expected grad_output to be a real "
+                                        "number"):
+        F.mse_loss_backward(np.ones(2), F.mse_loss_forward(np.ones(2), np.zeros(2))[1])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as TF
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dlbook.np.nn import AvgPool2d, MaxPool2d
-from dlbook.testing import assert_close, gradcheck_module
-from tests.np.nn.cnn_strategies import geometry, maybe_int
+from dlbook.np.nn import functional as F
+from dlbook.testing import assert_close, gradcheck_function, gradcheck_module
+from tests.np.nn.cnn_strategies import geometry, hyperparameters, maybe_int
 
 SETTINGS = settings(max_examples=25, deadline=None)
 
@@ -128,3 +130,82 @@ def test_avg_pool_backward_names_the_layer():
     with pytest.raises(ValueError, match=r"^AvgPool2d.backward: expected grad_output of shape "
                                          r"\(1, 1, 2, 2\)"):
         pool.backward(np.zeros((1, 1, 4, 4)))
+
+
+# The functional core: F.max_pool2d_forward / _backward and F.avg_pool2d_forward / _backward.
+
+@settings(max_examples=20, deadline=None)
+@given(g=geometry(pool=True), seed=st.integers(0, 2**16))
+def test_functional_max_pool2d_matches_torch(g, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((g["batch"], g["channels"], *g["size"]))
+    hyper = hyperparameters(g, "kernel_size", "stride", "padding", "dilation")
+    x_t = torch.tensor(x, requires_grad=True)
+    out_t = TF.max_pool2d(x_t, **hyper)
+    grad_output = rng.standard_normal(tuple(out_t.shape))
+    out_t.backward(torch.tensor(grad_output))
+    out, cache = F.max_pool2d_forward(x, **hyper)
+    assert_close(out, out_t, name="out")
+    assert_close(F.max_pool2d(x, **hyper), out_t, name="max_pool2d")
+    assume(np.isfinite(out).all())  # a window of padding only: no defined gradient
+    assert_close(F.max_pool2d_backward(grad_output, cache), x_t.grad, name="grad x")
+
+
+@settings(max_examples=20, deadline=None)
+@given(g=geometry(max_dilation=1, pool=True), count_include_pad=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_functional_avg_pool2d_matches_torch(g, count_include_pad, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((g["batch"], g["channels"], *g["size"]))
+    hyper = {**hyperparameters(g, "kernel_size", "stride", "padding"),
+             "count_include_pad": count_include_pad}
+    x_t = torch.tensor(x, requires_grad=True)
+    out_t = TF.avg_pool2d(x_t, **hyper)
+    grad_output = rng.standard_normal(tuple(out_t.shape))
+    out_t.backward(torch.tensor(grad_output))
+    out, cache = F.avg_pool2d_forward(x, **hyper)
+    assert_close(out, out_t, name="out")
+    assert_close(F.avg_pool2d(x, **hyper), out_t, name="avg_pool2d")
+    assert_close(F.avg_pool2d_backward(grad_output, cache), x_t.grad, name="grad x")
+
+
+@settings(max_examples=10, deadline=None)
+@given(g=geometry(max_kernel=3, pool=True), seed=st.integers(0, 2**16))
+def test_functional_gradcheck(g, seed):
+    # Tie-free data: standard normal draws differ by far more than the step of 1e-6.
+    x = np.random.default_rng(seed).standard_normal((g["batch"], g["channels"], *g["size"]))
+    hyper = hyperparameters(g, "kernel_size", "stride", "padding", "dilation")
+    # A dilated window can hold only padding: its maximum is -inf, finite differences are NaN.
+    assume(np.isfinite(F.max_pool2d(x, **hyper)).all())
+    errors = gradcheck_function(F.max_pool2d_forward, F.max_pool2d_backward, x, seed=seed,
+                                **hyper)
+    assert max(errors) <= 1e-7, errors
+    errors = gradcheck_function(F.avg_pool2d_forward, F.avg_pool2d_backward, x, seed=seed,
+                                **hyperparameters(g, "kernel_size", "stride", "padding"))
+    assert max(errors) <= 1e-7, errors
+
+
+def test_functional_max_pool2d_ties_follow_torch():
+    # All-equal windows that overlap: torch gives each window's gradient to its first element.
+    x = np.zeros((1, 2, 5, 4))
+    x[0, 1, 1:3, 1:3] = 1.0
+    x_t = torch.tensor(x, requires_grad=True)
+    out_t = TF.max_pool2d(x_t, 3, 1, padding=1)
+    out_t.backward(torch.ones_like(out_t))
+    out, cache = F.max_pool2d_forward(x, 3, 1, 1)
+    assert_close(out, out_t)
+    assert_close(F.max_pool2d_backward(np.ones(out.shape), cache), x_t.grad, name="tie grads")
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: F.max_pool2d_forward(np.zeros((1, 1, 6, 6)), 3, padding=2),
+     r"max_pool2d_forward: expected padding at most half of the kernel size \(3, 3\), "
+     r"got padding \(2, 2\)"),
+    (lambda: F.avg_pool2d_forward(np.zeros((6, 6)), 2),
+     r"avg_pool2d_forward: expected x of shape \(N, C, H, W\), got \(6, 6\)"),
+    (lambda: F.max_pool2d_forward(np.zeros((1, 1, 2, 6)), 3),
+     r"max_pool2d_forward: kernel of effective size \(3, 3\)"),
+])
+def test_functional_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

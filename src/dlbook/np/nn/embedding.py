@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from dlbook._checks import as_caller, check_float_dtype, check_int, check_positive_int
+from dlbook._checks import as_caller, check_float_dtype
+from dlbook._layer_checks import check_embedding_args
 from dlbook.np.nn.functional.embedding import embedding_backward, embedding_forward
 from dlbook.np.nn.module import Module
 from dlbook.np.nn.parameter import Parameter
@@ -52,14 +53,8 @@ class Embedding(Module):
                  *, dtype: Any = np.float32, rng: np.random.Generator | int | None = None) -> None:
         super().__init__()
         caller = "Embedding"
-        self.num_embeddings = check_positive_int(num_embeddings, "num_embeddings", caller=caller)
-        self.embedding_dim = check_positive_int(embedding_dim, "embedding_dim", caller=caller)
-        if padding_idx is not None:
-            check_int(padding_idx, "padding_idx", caller=caller)
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"Embedding: expected padding_idx in [-{num_embeddings}, "
-                                 f"{num_embeddings}) (within num_embeddings), got {padding_idx}")
-            padding_idx = padding_idx % num_embeddings
+        self.num_embeddings, self.embedding_dim, padding_idx = check_embedding_args(
+            num_embeddings, embedding_dim, padding_idx)
         self.padding_idx = padding_idx
         dtype = check_float_dtype(dtype, caller=caller)
         generator = resolve_rng(rng, caller=caller)

@@ -11,10 +11,8 @@ from dlbook._checks import (
     as_caller,
     check_array,
     check_float_dtype,
-    check_number,
-    check_positive_int,
-    check_type,
 )
+from dlbook._layer_checks import check_batch_norm_args, check_layer_norm_args
 from dlbook.np.nn.functional.normalization import (
     batch_norm_backward,
     batch_norm_forward,
@@ -46,16 +44,9 @@ class _BatchNorm(Module):
     ) -> None:
         super().__init__()
         caller = type(self).__name__
-        check_type(bias, "bias", bool, caller=caller)
-        self.num_features = check_positive_int(num_features, "num_features", caller=caller)
-        # eps = 0 divides by zero on any constant channel (torch refuses it when training)
-        self.eps = check_number(eps, "eps", caller=caller, low=0.0, low_inclusive=False)
-        if momentum is not None:
-            momentum = check_number(momentum, "momentum", caller=caller, low=0.0, high=1.0)
-        self.momentum = momentum
-        self.affine = check_type(affine, "affine", bool, caller=caller)
-        self.track_running_stats = check_type(track_running_stats, "track_running_stats", bool,
-                                              caller=caller)
+        (self.num_features, self.eps, self.momentum, self.affine,
+         self.track_running_stats) = check_batch_norm_args(
+            num_features, eps, momentum, affine, track_running_stats, bias, caller=caller)
         dtype = check_float_dtype(dtype, caller=caller)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
@@ -228,19 +219,8 @@ class LayerNorm(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, (int, np.integer)):
-            normalized_shape = (normalized_shape,)
-        check_type(normalized_shape, "normalized_shape", (tuple, list), caller="LayerNorm")
-        self.normalized_shape = tuple(
-            check_positive_int(s, "normalized_shape entry", caller="LayerNorm")
-            for s in normalized_shape)
-        if not self.normalized_shape:
-            raise ValueError("LayerNorm: expected a non-empty normalized_shape, got ()")
-        # eps = 0 divides by zero on any constant sample (torch allows it and gives NaN)
-        self.eps = check_number(eps, "eps", caller="LayerNorm", low=0.0, low_inclusive=False)
-        self.elementwise_affine = check_type(elementwise_affine, "elementwise_affine", bool,
-                                             caller="LayerNorm")
-        check_type(bias, "bias", bool, caller="LayerNorm")
+        self.normalized_shape, self.eps, self.elementwise_affine = check_layer_norm_args(
+            normalized_shape, eps, elementwise_affine, bias)
         dtype = check_float_dtype(dtype, caller="LayerNorm")
         self.weight = (Parameter(np.ones(self.normalized_shape, dtype=dtype))
                        if elementwise_affine else None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlbook._checks import check_int, check_positive_int, type_name
+from dlbook._checks import type_name
+from dlbook._layer_checks import check_embedding_args
 
 __all__ = ["Embedding"]
 
@@ -55,15 +56,8 @@ class Embedding(nn.Module):
                  *, device: torch.device | str | None = None,
                  dtype: torch.dtype | None = None) -> None:
         super().__init__()
-        caller = "Embedding"
-        self.num_embeddings = check_positive_int(num_embeddings, "num_embeddings", caller=caller)
-        self.embedding_dim = check_positive_int(embedding_dim, "embedding_dim", caller=caller)
-        if padding_idx is not None:
-            check_int(padding_idx, "padding_idx", caller=caller)
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"Embedding: expected padding_idx in [-{num_embeddings}, "
-                                 f"{num_embeddings}) (within num_embeddings), got {padding_idx}")
-            padding_idx = padding_idx % num_embeddings
+        self.num_embeddings, self.embedding_dim, padding_idx = check_embedding_args(
+            num_embeddings, embedding_dim, padding_idx)
         self.padding_idx = padding_idx
         self.weight = nn.Parameter(torch.empty(num_embeddings, embedding_dim, device=device,
                                                dtype=dtype))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlbook._checks import check_number, check_positive_int, check_type
+from dlbook._layer_checks import check_batch_norm_args, check_layer_norm_args
 from dlbook.torch.nn._checks import check_tensor
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
@@ -33,16 +33,9 @@ class _BatchNorm(nn.Module):
     ) -> None:
         super().__init__()
         caller = type(self).__name__
-        check_type(bias, "bias", bool, caller=caller)
-        self.num_features = check_positive_int(num_features, "num_features", caller=caller)
-        # eps = 0 turns any channel that is constant over the batch into 0 / 0
-        self.eps = check_number(eps, "eps", caller=caller, low=0.0, low_inclusive=False)
-        if momentum is not None:
-            momentum = check_number(momentum, "momentum", caller=caller, low=0.0, high=1.0)
-        self.momentum = momentum
-        self.affine = check_type(affine, "affine", bool, caller=caller)
-        self.track_running_stats = check_type(track_running_stats, "track_running_stats", bool,
-                                              caller=caller)
+        (self.num_features, self.eps, self.momentum, self.affine,
+         self.track_running_stats) = check_batch_norm_args(
+            num_features, eps, momentum, affine, track_running_stats, bias, caller=caller)
         factory = {"device": device, "dtype": dtype}
         if affine:
             self.weight = nn.Parameter(torch.ones(num_features, **factory))
@@ -247,20 +240,9 @@ class LayerNorm(nn.Module):
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        caller = "LayerNorm"
-        if isinstance(normalized_shape, int) and not isinstance(normalized_shape, bool):
-            normalized_shape = (normalized_shape,)
-        check_type(normalized_shape, "normalized_shape", (tuple, list, torch.Size),
-                   caller=caller)
-        self.normalized_shape = tuple(
-            check_positive_int(size, "normalized_shape entry", caller=caller)
-            for size in normalized_shape)
-        if not self.normalized_shape:
-            raise ValueError("LayerNorm: expected a non-empty normalized_shape, got ()")
-        self.eps = check_number(eps, "eps", caller=caller, low=0.0, low_inclusive=False)
-        self.elementwise_affine = check_type(elementwise_affine, "elementwise_affine", bool,
-                                             caller=caller)
-        check_type(bias, "bias", bool, caller=caller)
+        self.normalized_shape, self.eps, self.elementwise_affine = check_layer_norm_args(
+            normalized_shape, eps, elementwise_affine, bias,
+            sequence_types=(tuple, list, torch.Size))
         factory = {"device": device, "dtype": dtype}
         if elementwise_affine:
             self.weight = nn.Parameter(torch.ones(self.normalized_shape, **factory))

@@ -1,11 +1,7 @@
-"""Classification metrics (accuracy, the confusion matrix, per-class recall, precision-recall
-curves and average precision), regression errors (MAE, RMSE) and the book's rule for comparing
-arms over seeds."""
+"""Classification metrics: accuracy, the confusion matrix, per-class recall, precision-recall
+curves and average precision."""
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -13,7 +9,7 @@ from numpy.typing import ArrayLike
 from dlbook._checks import check_int
 
 __all__ = ["accuracy", "confusion_matrix", "per_class_recall", "precision_recall_curve",
-           "average_precision", "mae", "rmse", "compare_seeds", "SeedComparison"]
+           "average_precision"]
 
 
 def _as_labels(values: ArrayLike, name: str, where: str) -> np.ndarray:
@@ -119,50 +115,6 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
         scores = np.where(np.isnan(scores), 0.0, scores)  # still check shapes and labels
     true, pred = _pair(y_true, scores, "accuracy")
     return float("nan") if diverged else float(np.mean(true == pred))
-
-
-def _errors(truth: ArrayLike, forecast: ArrayLike, where: str) -> np.ndarray:
-    """``truth - forecast``, after checking that the two are numbers, match and are not empty.
-
-    The arrays keep their dtype (float32 data gives a float32 error), as NumPy's own
-    ``truth - forecast`` does.
-    """
-    truth_array, forecast_array = np.asarray(truth), np.asarray(forecast)
-    for name, array in (("truth", truth_array), ("forecast", forecast_array)):
-        if array.dtype.kind not in "biuf":
-            raise TypeError(f"{where}: expected {name} to hold real numbers, got dtype "
-                            f"{array.dtype}")
-    if truth_array.shape != forecast_array.shape:
-        raise ValueError(f"{where}: expected truth and forecast of the same shape, got "
-                         f"{truth_array.shape} and {forecast_array.shape}")
-    if truth_array.size == 0:
-        raise ValueError(f"{where}: expected at least one value, got 0")
-    return truth_array - forecast_array
-
-
-def mae(truth: ArrayLike, forecast: ArrayLike) -> float:
-    """Mean absolute error, :math:`\\frac{1}{n}\\sum_t |y_t - \\hat y_t|`, in the data's units.
-
-    >>> mae([1.0, 2.0, 4.0], [1.0, 3.0, 2.0])
-    1.0
-
-    Introduced in :doc:`/book/sequences/forecasting`.
-    """
-    return float(np.mean(np.abs(_errors(truth, forecast, "mae"))))
-
-
-def rmse(truth: ArrayLike, forecast: ArrayLike) -> float:
-    """Root mean squared error, :math:`\\sqrt{\\frac{1}{n}\\sum_t (y_t - \\hat y_t)^2}`.
-
-    Never smaller than :func:`mae`; it weighs large errors more heavily.
-
-    >>> rmse([0.0, 0.0], [3.0, -3.0])
-    3.0
-
-    Introduced in :doc:`/book/sequences/forecasting`.
-    """
-    return float(np.sqrt(np.mean(_errors(truth, forecast, "rmse") ** 2)))
-
 
 def confusion_matrix(
     y_true: ArrayLike, y_pred: ArrayLike, num_classes: int | None = None
@@ -369,90 +321,3 @@ def average_precision(y_true: ArrayLike, scores: ArrayLike) -> float | np.ndarra
                          if np.any(labels == c) else np.nan for c in range(values.shape[1])])
     precision, recall, _ = precision_recall_curve(y_true, scores)
     return float(np.sum(np.diff(recall, prepend=0.0) * precision))
-
-
-@dataclass(frozen=True)
-class SeedComparison:
-    """The result of :func:`compare_seeds`: two arms' per-seed scores and the book's verdict.
-
-    Introduced in :doc:`/book/foundations/neuron`.
-    """
-
-    mean_a: float
-    mean_b: float
-    range_a: tuple[float, float]
-    range_b: tuple[float, float]
-    significant: bool
-    higher: str | None
-    false_alarm_rate: float
-
-    @property
-    def difference(self) -> float:
-        """``mean_b - mean_a``."""
-        return self.mean_b - self.mean_a
-
-
-def compare_seeds(scores_a: ArrayLike, scores_b: ArrayLike) -> SeedComparison:
-    """The book's one rule for comparing two arms run over several seeds.
-
-    A difference *counts* only when the arms' per-seed ranges do not overlap: every seed of one
-    arm scores higher than every seed of the other. Otherwise the result is reported as null,
-    whatever the means say. The rule is deliberately simple and strict. If the two arms were
-    really the same (so that all ``n + m`` scores are exchangeable), the chance that the ``n``
-    scores of one arm all land above the ``m`` of the other, in either direction, is
-    ``2 / C(n + m, n)``: 10% for 3 seeds against 3, 2.9% for 4 against 4, 0.8% for 5 against 5.
-    This is the exact null distribution of the Mann-Whitney U statistic at its extremes; the rule
-    is a two-sided rank test at that level. Ties across arms never count as a difference.
-
-    Parameters
-    ----------
-    scores_a, scores_b
-        One score per seed for each arm (for example test accuracies), at least two each.
-
-    Returns
-    -------
-    SeedComparison
-        The means, the ``(min, max)`` range of each arm, ``significant`` (the ranges are
-        disjoint), ``higher`` (``"a"``, ``"b"`` or ``None`` when not significant),
-        ``difference`` (``mean_b - mean_a``) and ``false_alarm_rate`` (``2 / C(n + m, n)``).
-
-    Examples
-    --------
-    >>> result = compare_seeds([0.90, 0.91, 0.92], [0.95, 0.96, 0.94])
-    >>> result.significant, result.higher, round(result.difference, 3)
-    (True, 'b', 0.04)
-    >>> compare_seeds([0.90, 0.93, 0.92], [0.95, 0.91, 0.94]).significant
-    False
-    >>> round(compare_seeds([1, 2, 3], [4, 5, 6]).false_alarm_rate, 3)
-    0.1
-
-    Introduced in :doc:`/book/foundations/neuron`.
-    """
-    arms = []
-    for name, scores in (("scores_a", scores_a), ("scores_b", scores_b)):
-        array = np.asarray(scores, dtype=float)
-        if array.ndim != 1 or array.size < 2:
-            raise ValueError(
-                f"compare_seeds: expected {name} as one score per seed, at least 2, got shape "
-                f"{array.shape}"
-            )
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"compare_seeds: expected finite scores in {name}, got {array}")
-        arms.append(array)
-    a, b = arms
-    if a.min() > b.max():
-        higher = "a"
-    elif b.min() > a.max():
-        higher = "b"
-    else:
-        higher = None
-    false_alarm = 2.0 / math.comb(a.size + b.size, a.size)
-    return SeedComparison(
-        mean_a=float(a.mean()),
-        mean_b=float(b.mean()),
-        range_a=(float(a.min()), float(a.max())),
-        range_b=(float(b.min()), float(b.max())),
-        significant=higher is not None,
-        higher=higher,
-        false_alarm_rate=false_alarm,
-    )

@@ -1,11 +1,11 @@
-"""dlbook.torch.nn Dropout and Flatten against torch.nn on every device present."""
+"""dlbook.torch.nn.Dropout against torch.nn.Dropout on every device present."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from dlbook.torch.nn import Dropout, Flatten
+from dlbook.torch.nn import Dropout
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
@@ -45,17 +45,6 @@ def test_dropout_eval_and_extremes(device):
         Dropout(2.0)
     with pytest.raises(TypeError, match="Dropout: expected input to be a torch.Tensor"):
         Dropout(0.5)([1.0])
-
-
-@pytest.mark.parametrize(("start", "end"), [(1, -1), (0, -1), (1, 2), (-2, -1)])
-def test_flatten_matches_torch(start, end, device):
-    x = torch.randn(2, 3, 4, 5, device=device, requires_grad=True)
-    assert torch.equal(Flatten(start, end)(x), torch.nn.Flatten(start, end)(x))
-    assert repr(Flatten(start, end)) == repr(torch.nn.Flatten(start, end))
-    Flatten(start, end)(x).sum().backward()
-    assert torch.equal(x.grad, torch.ones_like(x))
-    with pytest.raises(TypeError, match="Flatten: expected start_dim to be an int"):
-        Flatten("1")
 
 
 def test_integer_input_is_refused_in_training_as_torch_does():
