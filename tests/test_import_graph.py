@@ -54,7 +54,8 @@ FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.h
          "dlbook.callbacks_core.state", "dlbook.callbacks_core.monitor",
          "dlbook.callbacks_core.early_stopping", "dlbook.callbacks_core.reduce_lr_on_plateau",
          "dlbook.callbacks_core.model_checkpoint", "dlbook._loop", "dlbook._session",
-         "dlbook._atomic", "dlbook._checkpoint", "dlbook._layer_checks"}
+         "dlbook._atomic", "dlbook._checkpoint", "dlbook._layer_checks",
+         "dlbook.callbacks_log"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},

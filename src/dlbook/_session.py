@@ -99,9 +99,13 @@ class Session:
             run_hook(self.callbacks, "on_epoch_begin", state)
             yield state.epoch + 1
 
-    def batch_end(self, batch: int, loss: Any) -> bool:
-        """Run ``on_batch_end`` for batch ``batch`` (from 1); whether to end the epoch here."""
+    def batch_end(self, batch: int, loss: Any, grad_norm: Any = None) -> bool:
+        """Run ``on_batch_end`` for batch ``batch`` (from 1); whether to end the epoch here.
+
+        ``grad_norm`` is the step's total gradient norm before clipping (``None`` unclipped).
+        """
         self.state.batch, self.state.batch_loss = batch, loss
+        self.state.grad_norm = grad_norm
         run_hook(self.callbacks, "on_batch_end", self.state)
         return self.state.stop_training
 

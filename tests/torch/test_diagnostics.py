@@ -79,6 +79,48 @@ def test_norms_are_measured_after_clipping():
     assert np.all(total <= 1e-3 * (1 + 1e-5))
 
 
+def test_norms_before_clip_are_the_total_norms_clipping_saw():
+    torch.manual_seed(0)
+    model = MLP(4, (8,), 2)
+    seen = []
+
+    class Spy(GradientNormRecorder):  # the norm clip_grad_norm_ returns, computed again
+        def on_batch_end(self, state):
+            super().on_batch_end(state)
+            seen.append(state.grad_norm)
+
+    X, y = _data()
+    reference = MLP(4, (8,), 2)
+    reference.load_state_dict(model.state_dict())
+    recorder = Spy()
+    _fit(model, recorder, epochs=1, lr=0.0, grad_clip=1e-3, X=X, y=y)
+    assert len(recorder.norms_before_clip) == recorder.steps[-1] == 3
+    for index, start in enumerate(range(0, 48, 16)):  # lr=0: every step sees the same weights
+        reference.zero_grad()
+        torch.nn.CrossEntropyLoss()(reference(torch.from_numpy(X[start:start + 16])),
+                                    torch.from_numpy(y[start:start + 16])).backward()
+        expected = torch.nn.utils.clip_grad_norm_(reference.parameters(), math.inf)
+        assert recorder.norms_before_clip[index] == pytest.approx(float(expected), rel=1e-6)
+        assert isinstance(seen[index], torch.Tensor) and seen[index].ndim == 0
+    assert min(recorder.norms_before_clip) > 1e-3  # so every step was clipped
+
+
+def test_no_norms_before_clip_without_clipping():
+    torch.manual_seed(0)
+    model = MLP(4, (8,), 2)
+    seen = []
+
+    class Spy(GradientNormRecorder):
+        def on_batch_end(self, state):
+            super().on_batch_end(state)
+            seen.append(state.grad_norm)
+
+    recorder = Spy()
+    _fit(model, recorder, epochs=1)
+    assert recorder.norms_before_clip == [] and seen == [None, None, None]
+    assert recorder.state_dict()["norms_before_clip"] == []
+
+
 def test_frozen_parameters_record_nan():
     torch.manual_seed(0)
     model = MLP(4, (8,), 2)

@@ -39,6 +39,9 @@ class TrainState:
     batch_loss
         The loss of the last batch: a float (NumPy) or a 0-d tensor (torch; ``float()`` it to
         read it, which waits for the device).
+    grad_norm
+        When ``fit`` clips gradients (``grad_clip=``), the total gradient norm of the last
+        step *before* clipping (a float in NumPy, a 0-d tensor in torch); ``None`` otherwise.
     stop_training : bool
         Set it to ``True`` to end training after this epoch (or this batch).
 
@@ -72,6 +75,7 @@ class TrainState:
         self.logs: dict[str, float] = {}
         self.batch = 0
         self.batch_loss: Any = None
+        self.grad_norm: Any = None
         self.stop_training = False
         self.checkpoint_requests: list[tuple[str, bool]] = []
         self._get_weights = get_weights

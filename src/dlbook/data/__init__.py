@@ -4,6 +4,7 @@
 - :func:`load_digits`: scikit-learn's 8 x 8 handwritten digits;
 - :func:`train_val_test_split`: training, validation and test sets;
 - :class:`DataLoader`: mini-batches of NumPy arrays, reshuffled every epoch;
+- :class:`TransformedLoader`: another loader's batches with their inputs transformed (augmentation);
 - :func:`read_idx`, :func:`write_idx`, :func:`load_mnist`: the IDX files MNIST comes in;
 - :func:`adding_problem`, :func:`copy_task`: synthetic sequence tasks that need memory;
 - :func:`sliding_windows`, :func:`load_sunspots`, :func:`load_co2`: time-series forecasting;
@@ -24,6 +25,7 @@ from dlbook.data.splits import Splits, train_val_test_split
 from dlbook.data.subsets import class_subset
 from dlbook.data.text import Vocabulary, pad_sequences, tokenize
 from dlbook.data.timeseries import load_co2, load_sunspots
+from dlbook.data.transformed import TransformedLoader
 from dlbook.data.translated import translated_digits
 from dlbook.data.windows import sliding_windows
 
@@ -31,6 +33,7 @@ __all__ = [
     "DataLoader",
     "PaddedBatchLoader",
     "Splits",
+    "TransformedLoader",
     "circles",
     "load_digits",
     "load_mnist",

@@ -349,8 +349,9 @@ def fit(
                 loss = loss_fn(output, yb)
                 optimizer.zero_grad()
                 model.backward(loss_fn.backward())
+                grad_norm = None
                 if grad_clip is not None:
-                    clip_grad_norm_(parameters, grad_clip)
+                    grad_norm = clip_grad_norm_(parameters, grad_clip)
                 optimizer.step()
                 if interval == "batch":
                     scheduler.step()
@@ -363,7 +364,7 @@ def fit(
                     targets.append(yb)
                 if steps % refresh == 0:
                     shown.show_batch(bar, loss_sum / seen)
-                if session.batch_end(steps, loss):
+                if session.batch_end(steps, loss, grad_norm):
                     break
             if seen == 0:
                 raise ValueError(f"{caller}: train_loader yielded no batch")

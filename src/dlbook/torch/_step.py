@@ -67,8 +67,13 @@ def train_step(
     scaler: torch.amp.GradScaler | None,
     grad_clip: float | None,
     parameters: Sequence[torch.Tensor],
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """``zero_grad``, forward and loss (under autocast), backward, clip, step; (output, loss)."""
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """``zero_grad``, forward and loss (under autocast), backward, clip, step.
+
+    Returns ``(output, loss, grad_norm)``: ``grad_norm`` is the total gradient norm before
+    clipping (a 0-d tensor) when ``grad_clip`` is set, else ``None``.
+    """
+    grad_norm = None
     xb, yb, extra = batch
     optimizer.zero_grad()
     with autocast(amp, device):
@@ -78,12 +83,12 @@ def train_step(
         scaler.scale(loss).backward()
         if grad_clip is not None:
             scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
-            torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
+            grad_norm = torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
         scaler.step(optimizer)
         scaler.update()
     else:
         loss.backward()
         if grad_clip is not None:
-            torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
+            grad_norm = torch.nn.utils.clip_grad_norm_(parameters, grad_clip)
         optimizer.step()
-    return output, loss
+    return output, loss, grad_norm

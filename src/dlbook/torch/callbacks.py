@@ -28,6 +28,7 @@ from dlbook.callbacks_core import (
     TrainState,
     infer_mode,
 )
+from dlbook.callbacks_log import LogValues
 
-__all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "MonitorCallback",
+__all__ = ["Callback", "EarlyStopping", "LogValues", "ModelCheckpoint", "MonitorCallback",
            "ReduceLROnPlateau", "TrainState", "infer_mode"]

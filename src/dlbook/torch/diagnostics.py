@@ -35,7 +35,9 @@ class GradientNormRecorder(Callback):
 
     ``fit`` calls ``on_batch_end`` right after ``optimizer.step()``; the gradients of that step
     are still in each parameter's ``.grad`` (the next step's ``zero_grad`` clears them), so the
-    recorder sees exactly what the optimiser used, after any clipping.
+    recorder sees exactly what the optimiser used, after any clipping. When ``fit`` clips
+    (``grad_clip=``), the total norm of all gradients *before* clipping is recorded too, in
+    :attr:`norms_before_clip`, so one can count the steps the clipping changed.
 
     Parameters
     ----------
@@ -56,6 +58,10 @@ class GradientNormRecorder(Callback):
         Layer (or parameter) name to a list of floats, its gradient norm at each recorded step
         (in ``steps``); ``nan`` where
         none of its parameters had a gradient.
+    norms_before_clip : list of float
+        The total gradient norm of every parameter together before clipping, at each recorded
+        step, when ``fit`` was given ``grad_clip`` (empty otherwise); a step was clipped when
+        its norm exceeds ``grad_clip``.
 
     Examples
     --------
@@ -74,6 +80,8 @@ class GradientNormRecorder(Callback):
     (['0', '2'], [1, 2, 3, 4, 5, 6, 7, 8])
     >>> all(value > 0 for value in recorder.norms["0"])
     True
+    >>> recorder.norms_before_clip  # fit was not asked to clip
+    []
 
     Introduced in :doc:`/book/optimisation/debugging`.
     """
@@ -85,6 +93,7 @@ class GradientNormRecorder(Callback):
         self.step = 0
         self.steps: list[int] = []
         self.norms: dict[str, list[float]] = {}
+        self.norms_before_clip: list[float] = []
 
     def on_train_begin(self, state: TrainState) -> None:
         """Check the model is a torch module; start the record unless a checkpoint filled it."""
@@ -112,11 +121,14 @@ class GradientNormRecorder(Callback):
         for key, record in self.norms.items():
             record.append(found.get(key, math.nan))
         self.steps.append(self.step)
+        if state.grad_norm is not None:
+            self.norms_before_clip.append(float(state.grad_norm))
 
     def state_dict(self) -> dict[str, Any]:
         """The steps and norms so far, so that a resumed run continues the record."""
         return {"step": self.step, "steps": list(self.steps),
-                "norms": {key: list(values) for key, values in self.norms.items()}}
+                "norms": {key: list(values) for key, values in self.norms.items()},
+                "norms_before_clip": list(self.norms_before_clip)}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Take back what :meth:`state_dict` returned."""
@@ -124,6 +136,7 @@ class GradientNormRecorder(Callback):
         self.steps = [int(step) for step in state_dict["steps"]]
         self.norms = {key: [float(v) for v in values]
                       for key, values in dict(state_dict["norms"]).items()}
+        self.norms_before_clip = [float(v) for v in state_dict.get("norms_before_clip", [])]
 
 
 @dataclass(frozen=True)

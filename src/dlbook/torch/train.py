@@ -329,9 +329,9 @@ def fit(
                 if metrics and not batch_losses:  # before the first step: fail before training
                     check_metric_targets(metrics, yb.is_floating_point(), tuple(yb.shape),
                                          yb.dtype, caller=caller)
-                output, loss = train_step(model, loss_fn, optimizer, (xb, yb, extra), amp=amp,
-                                          device=target, scaler=scaler, grad_clip=grad_clip,
-                                          parameters=parameters)
+                output, loss, grad_norm = train_step(
+                    model, loss_fn, optimizer, (xb, yb, extra), amp=amp, device=target,
+                    scaler=scaler, grad_clip=grad_clip, parameters=parameters)
                 if interval == "batch":
                     scheduler.step()
                 loss = loss.detach()
@@ -344,7 +344,7 @@ def fit(
                     running += float(torch.stack(batch_losses[counted:]).double().sum())
                     counted = len(batch_losses)
                     shown.show_batch(bar, running / counted)
-                if session.batch_end(index + 1, loss):
+                if session.batch_end(index + 1, loss, grad_norm):
                     break
             if not batch_losses:
                 raise ValueError(f"{caller}: train_loader yielded no batch")
