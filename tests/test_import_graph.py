@@ -14,7 +14,8 @@ Each module belongs to one layer:
   ``dlbook.history``, ``dlbook.metrics``, ``dlbook._progress`` (input checks, seeding, shape
   arithmetic, records, metrics, the progress bar: nothing framework-specific), and the training
   toolkit's framework-free core that both ``fit`` functions share: ``dlbook.callbacks_core``,
-  ``dlbook._loop``, ``dlbook._session``, ``dlbook._atomic``, ``dlbook._checkpoint``;
+  ``dlbook.lambda_callback``, ``dlbook._loop``, ``dlbook._session``, ``dlbook._atomic``,
+  ``dlbook._checkpoint``;
 - **np**: ``dlbook.np`` and everything under it;
 - **torch**: ``dlbook.torch`` and everything under it;
 - **data**: ``dlbook.data`` and everything under it;
@@ -48,7 +49,8 @@ PACKAGE = SRC / "dlbook"
 
 FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.history",
          "dlbook.metrics", "dlbook._progress", "dlbook.callbacks_core", "dlbook._loop",
-         "dlbook._session", "dlbook._atomic", "dlbook._checkpoint"}
+         "dlbook._session", "dlbook._atomic", "dlbook._checkpoint",
+         "dlbook.lambda_callback"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},

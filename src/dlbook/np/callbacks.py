@@ -23,4 +23,7 @@ writes ``np.savez`` files (:mod:`dlbook.np.checkpoint`).
 
 # The very objects of dlbook.torch.callbacks, under the NumPy side's name (one vocabulary).
 from dlbook.callbacks_core import *  # noqa: F403
-from dlbook.callbacks_core import __all__  # noqa: F401
+from dlbook.callbacks_core import __all__ as _core_all
+from dlbook.lambda_callback import LambdaCallback  # noqa: F401
+
+__all__ = [*_core_all, "LambdaCallback"]

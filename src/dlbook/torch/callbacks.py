@@ -28,6 +28,7 @@ from dlbook.callbacks_core import (
     TrainState,
     infer_mode,
 )
+from dlbook.lambda_callback import LambdaCallback
 
-__all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "MonitorCallback",
+__all__ = ["Callback", "EarlyStopping", "LambdaCallback", "ModelCheckpoint", "MonitorCallback",
            "ReduceLROnPlateau", "TrainState", "infer_mode"]
