@@ -20,6 +20,8 @@ made (Keras looks the metric up on the compiled model at the first epoch's end).
 from __future__ import annotations
 
 from dlbook.callbacks_core.early_stopping import EarlyStopping
+from dlbook.callbacks_core.lambda_callback import LambdaCallback
+from dlbook.callbacks_core.log_values import LogValues
 from dlbook.callbacks_core.model_checkpoint import ModelCheckpoint
 from dlbook.callbacks_core.monitor import MonitorCallback, infer_mode
 from dlbook.callbacks_core.reduce_lr_on_plateau import ReduceLROnPlateau
@@ -28,6 +30,8 @@ from dlbook.callbacks_core.state import Callback, TrainState
 __all__ = [
     "Callback",
     "EarlyStopping",
+    "LambdaCallback",
+    "LogValues",
     "ModelCheckpoint",
     "MonitorCallback",
     "ReduceLROnPlateau",

@@ -151,6 +151,7 @@ class Callback:
 def check_callbacks(callbacks: Any, *, caller: str) -> tuple[Callback, ...]:
     """Check a ``callbacks=`` argument: a sequence of :class:`Callback` instances.
 
+    >>> from dlbook.callbacks_core import EarlyStopping
     >>> check_callbacks([EarlyStopping()], caller="fit")[0].patience
     0
     >>> check_callbacks(EarlyStopping(), caller="fit")

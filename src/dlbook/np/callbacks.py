@@ -23,7 +23,4 @@ writes ``np.savez`` files (:mod:`dlbook.np.checkpoint`).
 
 # The very objects of dlbook.torch.callbacks, under the NumPy side's name (one vocabulary).
 from dlbook.callbacks_core import *  # noqa: F403
-from dlbook.callbacks_core import __all__ as _core_names
-from dlbook.callbacks_log import LogValues
-
-__all__ = [*_core_names, "LogValues"]
+from dlbook.callbacks_core import __all__  # noqa: F401

@@ -22,13 +22,14 @@ overrides any of ``on_train_begin``, ``on_epoch_begin``, ``on_batch_end``, ``on_
 from dlbook.callbacks_core import (
     Callback,
     EarlyStopping,
+    LambdaCallback,
+    LogValues,
     ModelCheckpoint,
     MonitorCallback,
     ReduceLROnPlateau,
     TrainState,
     infer_mode,
 )
-from dlbook.callbacks_log import LogValues
 
-__all__ = ["Callback", "EarlyStopping", "LogValues", "ModelCheckpoint", "MonitorCallback",
-           "ReduceLROnPlateau", "TrainState", "infer_mode"]
+__all__ = ["Callback", "EarlyStopping", "LambdaCallback", "LogValues", "ModelCheckpoint",
+           "MonitorCallback", "ReduceLROnPlateau", "TrainState", "infer_mode"]

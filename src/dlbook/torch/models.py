@@ -11,6 +11,7 @@ from torch import nn
 from dlbook._checks import check_in, check_positive_int
 from dlbook.torch.cnn import CourseCNN, count_parameters  # Part II, re-exported
 from dlbook.torch.landmarks import alexnet, resnet18, resnet50, vgg16
+from dlbook.torch.macs import count_macs
 from dlbook.torch.nn import Linear
 from dlbook.torch.resnet import DenseBlock, ResidualBlock, SmallResNet
 from dlbook.torch.sequence import (  # Part III, re-exported
@@ -25,7 +26,8 @@ from dlbook.torch.sequence import (  # Part III, re-exported
 from dlbook.torch.unet import TinyUNet
 
 __all__ = [
-    "MLP", "ACTIVATIONS", "CourseCNN", "count_parameters", "ResidualBlock", "SmallResNet",
+    "MLP", "ACTIVATIONS", "CourseCNN", "count_parameters", "count_macs", "ResidualBlock",
+    "SmallResNet",
     "DenseBlock", "TinyUNet", "alexnet", "vgg16", "resnet18", "resnet50",
     "Forecaster", "SequenceRegressor", "Tagger", "MelodyGenerator", "SentenceClassifier",
     "EncoderDecoder", "SentimentLSTM",

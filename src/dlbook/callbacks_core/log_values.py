@@ -1,6 +1,6 @@
 """A callback that adds quantities of the user's choosing to every epoch's record.
 
-On the shared floor, like :mod:`dlbook.callbacks_core`: it imports neither :mod:`dlbook.np`
+On the shared floor, in :mod:`dlbook.callbacks_core`: it imports neither :mod:`dlbook.np`
 nor :mod:`dlbook.torch`, and both ``fit`` loops drive it. Import it from
 :mod:`dlbook.torch.callbacks` or :mod:`dlbook.np.callbacks`.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dlbook._checks import type_name
-from dlbook.callbacks_core import Callback, TrainState
+from dlbook.callbacks_core.state import Callback, TrainState
 
 __all__ = ["LogValues"]
 

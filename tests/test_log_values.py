@@ -9,7 +9,7 @@ import torch
 import dlbook.np.callbacks as np_callbacks
 import dlbook.torch.callbacks as torch_callbacks
 from dlbook.callbacks_core import Callback
-from dlbook.callbacks_log import LogValues
+from dlbook.callbacks_core.log_values import LogValues
 from dlbook.data import DataLoader
 from dlbook.np import nn as np_nn
 from dlbook.np import optim as np_optim
