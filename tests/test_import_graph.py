@@ -48,7 +48,7 @@ PACKAGE = SRC / "dlbook"
 
 FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.history",
          "dlbook.metrics", "dlbook._progress", "dlbook.callbacks_core", "dlbook._loop",
-         "dlbook._session", "dlbook._atomic", "dlbook._checkpoint"}
+         "dlbook._session", "dlbook._atomic", "dlbook._checkpoint", "dlbook.keras_rules"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},
