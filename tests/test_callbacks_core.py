@@ -4,7 +4,8 @@ Each callback is driven by a scripted sequence of monitored values through a fak
 training), and every expected stop epoch, restored epoch, learning rate and saved epoch below
 was worked out by hand from the rules in Keras 3.16's source
 (keras/src/callbacks/early_stopping.py, reduce_lr_on_plateau.py, model_checkpoint.py,
-monitor_callback.py). Epochs are counted from 1.
+monitor_callback.py). Epochs are counted from 1. The same tables are then run through Keras's
+own callbacks (Keras 3 on the torch backend, ``tests/keras_reference.py``), which must agree.
 """
 
 from __future__ import annotations
