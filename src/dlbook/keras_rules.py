@@ -10,8 +10,9 @@ docstrings name the Keras source file each rule follows (paths in the keras-team
 repository).
 
 This module is on the shared floor: plain NumPy, no framework. The two callback rules drive
-:mod:`dlbook.callbacks_core`'s :class:`~dlbook.callbacks_core.ReduceLROnPlateau` and
-:class:`~dlbook.callbacks_core.EarlyStopping`, which follow Keras 3 themselves.
+the package's callbacks :class:`dlbook.torch.callbacks.ReduceLROnPlateau` and
+:class:`dlbook.torch.callbacks.EarlyStopping` (framework-free, in ``dlbook.callbacks_core``),
+which follow Keras 3 themselves and are tested against Keras's own.
 
 >>> import numpy as np
 >>> categorical_crossentropy(np.array([[0, 1, 0]]), np.array([[0.05, 0.95, 0.0]]))
@@ -736,7 +737,7 @@ def reduce_lr_on_plateau_rates(values: Any, learning_rate: float = 1.0,
 
     ``values[e]`` is the monitored quantity (``val_loss`` unless ``monitor=``/``mode=`` say
     otherwise) at the end of epoch ``e + 1``. The rule is that of
-    :class:`dlbook.callbacks_core.ReduceLROnPlateau`, which follows Keras 3's callback
+    :class:`dlbook.torch.callbacks.ReduceLROnPlateau`, which follows Keras 3's callback
     (``keras/src/callbacks/reduce_lr_on_plateau.py``) and is driven here epoch by epoch:
     reduce when ``wait >= patience``, ``min_delta`` absolute. ``kwargs`` are its arguments
     (``factor``, ``patience``, ``min_delta``, ``cooldown``, ``min_lr``, ``mode``, ...).
@@ -775,7 +776,7 @@ def early_stopping_epoch(values: Any, **kwargs: Any) -> tuple[int, int]:
     """Where Keras's ``EarlyStopping`` stops for these monitored values, and its best epoch.
 
     ``values[e]`` is the monitored quantity at the end of epoch ``e + 1``. The rule is that of
-    :class:`dlbook.callbacks_core.EarlyStopping`, which follows Keras 3's callback
+    :class:`dlbook.torch.callbacks.EarlyStopping`, which follows Keras 3's callback
     (``keras/src/callbacks/early_stopping.py``): an epoch improves when it beats the best by
     more than ``min_delta``, and training stops once ``patience`` epochs in a row have not.
     ``kwargs`` are its arguments (``patience``, ``min_delta``, ``baseline``,
