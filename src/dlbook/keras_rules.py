@@ -137,7 +137,8 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
                                    high=1.0)
     epsilon = check_number(epsilon, "epsilon", caller=caller, low=0.0, high=0.5)
     if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+        num_classes = y_pred.shape[axis]
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
     if from_logits:  # log_softmax, computed stably
         shifted = y_pred - y_pred.max(axis=axis, keepdims=True)
         log_p = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
@@ -338,7 +339,7 @@ class _KerasOptimizer:
             self.learning_rate = check_number(learning_rate, "learning_rate",
                                               caller=self._caller, low=0.0)
         self.iterations = 0
-        self._slots: dict[str, np.ndarray] | None = None
+        self.state: dict[str, np.ndarray] | None = None
         self._shape: tuple[int, ...] | None = None
 
     def _current_learning_rate(self) -> float:
@@ -347,18 +348,20 @@ class _KerasOptimizer:
         return self.learning_rate
 
     def step(self, variable: Any, gradient: Any) -> np.ndarray:
-        """One update: the new value of ``variable`` for this ``gradient`` (its state advances).
+        """One update: the new value of ``variable`` for this ``gradient``.
 
-        The first call fixes the variable's shape; ``variable`` itself is not modified.
+        The optimizer's ``state`` (a dict of Keras's optimizer variables, zeros at first) and
+        its ``iterations`` (steps taken) advance; the first call fixes the variable's shape,
+        and ``variable`` itself is not modified.
         """
         variable = _as_float_array(variable, "variable", caller=self._caller)
         gradient = _as_float_array(gradient, "gradient", caller=self._caller)
         if gradient.shape != variable.shape:
             raise ValueError(f"{self._caller}: expected gradient of the variable's shape "
                              f"{variable.shape}, got {gradient.shape}")
-        if self._slots is None:
+        if self.state is None:
             self._shape = variable.shape
-            self._slots = {name: np.zeros_like(variable) for name in self._slot_names()}
+            self.state = {name: np.zeros_like(variable) for name in self._slot_names()}
         elif variable.shape != self._shape:
             raise ValueError(f"{self._caller}: this optimizer holds state for a variable of "
                              f"shape {self._shape}, got {variable.shape}")
@@ -422,11 +425,8 @@ class SGD(_KerasOptimizer):
     Examples
     --------
     >>> import numpy as np
-    >>> SGD(learning_rate=0.1, momentum=0.9).trajectory(np.array([1.0]), np.ones((3, 1)))
-    array([[ 1.   ],
-           [ 0.9  ],
-           [ 0.71 ],
-           [ 0.439]])
+    >>> SGD(learning_rate=0.1, momentum=0.9).trajectory(np.array([1.0]), np.ones((3, 1)))[:, 0]
+    array([1.   , 0.9  , 0.71 , 0.439])
 
     Introduced in :doc:`/book/optimisation/optimizers`.
     """
@@ -448,7 +448,7 @@ class SGD(_KerasOptimizer):
         lr = learning_rate
         if self.momentum == 0:
             return variable - gradient * lr
-        m = self._slots["momentum"] = self._slots["momentum"] * self.momentum - gradient * lr
+        m = self.state["momentum"] = self.state["momentum"] * self.momentum - gradient * lr
         if self.nesterov:
             return variable + (m * self.momentum - gradient * lr)
         return variable + m
@@ -500,21 +500,20 @@ class RMSprop(_KerasOptimizer):
 
     def update_step(self, gradient: np.ndarray, variable: np.ndarray,
                     learning_rate: float) -> np.ndarray:
-        """The new value of ``variable`` after one step (the optimizer's state advances)."""
-        lr = learning_rate
-        slots = self._slots
-        velocity = slots["velocity"] = (self.rho * slots["velocity"]
-                                        + (1 - self.rho) * np.square(gradient))
+        """The new value of ``variable`` after one step (the state advances)."""
+        rho, state = self.rho, self.state
+        state["velocity"] = rho * state["velocity"] + (1 - rho) * np.square(gradient)
         if self.centered:
-            average = slots["average_gradient"] = (self.rho * slots["average_gradient"]
-                                                   + (1 - self.rho) * gradient)
-            denominator = velocity - np.square(average) + self.epsilon
+            state["average_gradient"] = (rho * state["average_gradient"]
+                                         + (1 - rho) * gradient)
+            denominator = (state["velocity"] - np.square(state["average_gradient"])
+                           + self.epsilon)
         else:
-            denominator = velocity + self.epsilon
-        increment = lr * gradient / np.sqrt(denominator)
+            denominator = state["velocity"] + self.epsilon
+        increment = learning_rate * gradient / np.sqrt(denominator)
         if self.momentum > 0:
-            slots["momentum"] = self.momentum * slots["momentum"] + increment
-            return variable - slots["momentum"]
+            state["momentum"] = self.momentum * state["momentum"] + increment
+            return variable - state["momentum"]
         return variable - increment
 
 
@@ -581,17 +580,16 @@ class Adam(_KerasOptimizer):
 
     def update_step(self, gradient: np.ndarray, variable: np.ndarray,
                     learning_rate: float) -> np.ndarray:
-        """The new value of ``variable`` after one step (the optimizer's state advances)."""
-        lr = learning_rate
-        slots = self._slots
-        local_step = self.iterations + 1
-        alpha = lr * math.sqrt(1 - self.beta_2**local_step) / (1 - self.beta_1**local_step)
-        m = slots["momentum"] = slots["momentum"] + (gradient - slots["momentum"]) * (
-            1 - self.beta_1)
-        v = slots["velocity"] = slots["velocity"] + (np.square(gradient) - slots["velocity"]) * (
-            1 - self.beta_2)
+        """The new value of ``variable`` after one step (the state advances)."""
+        t = self.iterations + 1  # steps count from 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        m, v = self.state["momentum"], self.state["velocity"]
+        m = m + (gradient - m) * (1 - self.beta_1)
+        v = v + (np.square(gradient) - v) * (1 - self.beta_2)
+        self.state["momentum"], self.state["velocity"] = m, v
         if self.amsgrad:
-            v = slots["velocity_hat"] = np.maximum(slots["velocity_hat"], v)
+            v = np.maximum(self.state["velocity_hat"], v)
+            self.state["velocity_hat"] = v
         return variable - m * alpha / (np.sqrt(v) + self.epsilon)
 
 
@@ -884,7 +882,7 @@ def batch_normalization_forward(x: Any, gamma: Any, beta: Any, moving_mean: Any,
         new_variance = new_variance * momentum + variance * (1.0 - momentum)
     else:
         mean, variance = new_mean, new_variance
-    output = ((x - mean.reshape(shape)) / np.sqrt(variance.reshape(shape) + epsilon)
-              * arrays["gamma"].reshape(shape) + arrays["beta"].reshape(shape))
-    return output, new_mean, new_variance
+    gamma, beta = arrays["gamma"].reshape(shape), arrays["beta"].reshape(shape)
+    scale = gamma / np.sqrt(variance.reshape(shape) + epsilon)
+    return (x - mean.reshape(shape)) * scale + beta, new_mean, new_variance
 
