@@ -4,7 +4,8 @@ Each callback is driven by a scripted sequence of monitored values through a fak
 training), and every expected stop epoch, restored epoch, learning rate and saved epoch below
 was worked out by hand from the rules in Keras 3.16's source
 (keras/src/callbacks/early_stopping.py, reduce_lr_on_plateau.py, model_checkpoint.py,
-monitor_callback.py). Epochs are counted from 1.
+monitor_callback.py). Epochs are counted from 1. The same tables are then run through Keras's
+own callbacks (Keras 3 on the torch backend, ``tests/keras_reference.py``), which must agree.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dlbook.callbacks_core import (
 )
 from dlbook.callbacks_core.state import callbacks_state, check_callbacks, load_callbacks_state
 from dlbook.history import History
+from tests.keras_reference import KERAS_ARRAY_WARNING, keras_early_stopping, keras_reduce_lr_rates
 
 NAN = math.nan
 
@@ -397,3 +399,33 @@ def test_train_state_without_weight_functions_says_so():
         state.get_weights()
     with pytest.raises(TypeError, match=r"TrainState.set_weights: this loop gave no way"):
         state.set_weights({})
+
+
+# ---- the same tables against Keras's own callbacks ---------------------------------------------
+# The tables above were worked out by hand from Keras's source; here the real Keras 3 callbacks
+# (torch backend, driven by the same logs) must give the same answers. Keras resolves
+# mode="auto" from the compiled model's metrics, which the tiny model has none of, so a non-loss
+# monitor is given the mode dlbook infers from its name.
+
+
+def keras_kwargs(kwargs):
+    kwargs = dict(kwargs)
+    monitor = kwargs.get("monitor", "val_loss")
+    if kwargs.get("mode", "auto") == "auto" and monitor.removeprefix("val_") != "loss":
+        kwargs["mode"] = infer_mode(monitor)
+    return kwargs
+
+
+@KERAS_ARRAY_WARNING
+@pytest.mark.parametrize(("kwargs", "values", "stop", "best", "restored"), EARLY_STOPPING)
+def test_early_stopping_agrees_with_keras(kwargs, values, stop, best, restored):
+    assert keras_early_stopping(values, **keras_kwargs(kwargs)) == (stop, best, restored)
+
+
+@KERAS_ARRAY_WARNING
+@pytest.mark.parametrize(("kwargs", "values", "used", "final"), REDUCE_LR)
+def test_reduce_lr_on_plateau_agrees_with_keras(kwargs, values, used, final):
+    rates = keras_reduce_lr_rates(values, 1.0, **keras_kwargs(kwargs))
+    # Keras keeps the learning rate in float32
+    assert rates[:-1] == pytest.approx(used, rel=1e-6) and rates[-1] == pytest.approx(final,
+                                                                                     rel=1e-6)

@@ -55,7 +55,8 @@ FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.h
          "dlbook.callbacks_core.early_stopping", "dlbook.callbacks_core.reduce_lr_on_plateau",
          "dlbook.callbacks_core.model_checkpoint", "dlbook._loop", "dlbook._session",
          "dlbook._atomic", "dlbook._checkpoint", "dlbook._layer_checks",
-         "dlbook.callbacks_core.lambda_callback", "dlbook.callbacks_core.log_values"}
+         "dlbook.callbacks_core.lambda_callback", "dlbook.callbacks_core.log_values",
+         "dlbook.keras_rules"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},
