@@ -18,22 +18,22 @@ def test_in_order_batches_cover_every_row_once():
 
 def test_three_tensors_give_triples_for_fit():
     x, y, extra = torch.zeros(4, 2), torch.arange(4), torch.arange(4) + 10
-    for batch in TensorLoader(x, y, extra, batch_size=2, shuffle=True, seed=1):
+    for batch in TensorLoader(x, y, extra, batch_size=2, shuffle=True, rng=1):
         assert len(batch) == 3 and torch.equal(batch[2], batch[1] + 10)
 
 
 def test_shuffle_is_one_randperm_per_epoch_of_its_own_generator():
     y = torch.arange(10)
-    loader = TensorLoader(y, batch_size=4, shuffle=True, seed=0)
+    loader = TensorLoader(y, batch_size=4, shuffle=True, rng=0)
     generator = torch.Generator().manual_seed(0)
     for _ in range(3):  # the same orders as a loop over torch.randperm(10).split(4)
         expected = [rows.tolist() for rows in torch.randperm(10, generator=generator).split(4)]
         assert [batch.tolist() for batch, in loader] == expected
-    again = TensorLoader(y, batch_size=4, shuffle=True, seed=0)
+    again = TensorLoader(y, batch_size=4, shuffle=True, rng=0)
     assert [b.tolist() for b, in again] != [b.tolist() for b, in again]  # a new order each epoch
 
 
-def test_seed_none_uses_the_global_generator():
+def test_rng_none_uses_the_global_generator():
     y = torch.arange(8)
     torch.manual_seed(3)
     got = [b.tolist() for b, in TensorLoader(y, batch_size=8, shuffle=True)]
@@ -57,7 +57,7 @@ def test_trains_with_fit_on_triples():
     model = AddExtra()
     history = fit(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1),
                   TensorLoader(x, 2 * x + 1, torch.ones(16, 1), batch_size=4, shuffle=True,
-                               seed=0), epochs=3, metrics=None, progress=False)
+                               rng=0), epochs=3, metrics=None, progress=False)
     assert len(history.iteration_loss) == 12
 
 
@@ -72,7 +72,7 @@ def test_bad_input():
         TensorLoader(torch.tensor(1.0), batch_size=2)
     with pytest.raises(ValueError, match="batch_size"):
         TensorLoader(torch.zeros(3), batch_size=0)
-    with pytest.raises(TypeError, match="TensorLoader: expected seed to be a non-negative int"):
-        TensorLoader(torch.zeros(3), batch_size=2, seed=-1)
+    with pytest.raises(TypeError, match="TensorLoader: expected rng to be a non-negative int"):
+        TensorLoader(torch.zeros(3), batch_size=2, rng=-1)
     with pytest.raises(TypeError, match="shuffle"):
         TensorLoader(torch.zeros(3), batch_size=2, shuffle=1)

@@ -30,7 +30,7 @@ class LambdaCallback(Callback):
     ``state.batch`` and also ``state.model``, and may set ``state.stop_training``. Keras's
     ``on_train_batch_begin`` has no counterpart here, as our loops have no such hook. The
     functions keep whatever state they need themselves, so a run that uses one cannot be
-    resumed from a checkpoint exactly (:meth:`state_dict` is empty).
+    resumed from a checkpoint exactly (its ``state_dict()`` is empty).
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ __all__ = ["TensorLoader"]
 class TensorLoader:
     """Iterate over rows of several tensors at once, in mini-batches, reshuffled every epoch.
 
-    ``TensorLoader(x, y, extra, batch_size=32, shuffle=True, seed=0)`` yields
+    ``TensorLoader(x, y, extra, batch_size=32, shuffle=True, rng=0)`` yields
     ``(x[i], y[i], extra[i])`` for consecutive slices ``i`` of an order drawn with
     :func:`torch.randperm` at the start of every epoch, the triples :func:`~dlbook.torch.train.fit`
     passes on as ``model(xb, extra)``. It is ``torch.utils.data.DataLoader(TensorDataset(...),
@@ -33,8 +33,8 @@ class TensorLoader:
         Rows per batch (the last batch of an epoch may be smaller).
     shuffle
         Draw a new order every epoch; ``False`` keeps the rows in order.
-    seed
-        Seed of the loader's :class:`torch.Generator` (or a generator to use); ``None`` draws
+    rng
+        Seed of the loader's :class:`torch.Generator`, or a generator to use; ``None`` draws
         the orders from torch's global generator, as ``torch.randperm(N)`` does.
 
     Examples
@@ -43,7 +43,7 @@ class TensorLoader:
     >>> loader = TensorLoader(x, y, batch_size=2)
     >>> len(loader), [yb.tolist() for _, yb in loader]
     (3, [[0, 1], [2, 3], [4]])
-    >>> shuffled = TensorLoader(x, y, batch_size=5, shuffle=True, seed=0)
+    >>> shuffled = TensorLoader(x, y, batch_size=5, shuffle=True, rng=0)
     >>> [yb.tolist() for _, yb in shuffled] == [torch.randperm(
     ...     5, generator=torch.Generator().manual_seed(0)).tolist()]
     True
@@ -52,7 +52,7 @@ class TensorLoader:
     """
 
     def __init__(self, *tensors: torch.Tensor, batch_size: int, shuffle: bool = False,
-                 seed: int | torch.Generator | None = None) -> None:
+                 rng: int | torch.Generator | None = None) -> None:
         caller = "TensorLoader"
         if not tensors:
             raise TypeError(f"{caller}: expected at least one tensor, got none")
@@ -67,13 +67,13 @@ class TensorLoader:
                              f"got {lengths}")
         self.batch_size = check_positive_int(batch_size, "batch_size", caller=caller)
         self.shuffle = check_type(shuffle, "shuffle", bool, caller=caller)
-        if isinstance(seed, torch.Generator) or seed is None:
-            self.generator = seed
-        elif isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
-            self.generator = torch.Generator().manual_seed(int(seed))
+        if isinstance(rng, torch.Generator) or rng is None:
+            self.generator = rng
+        elif isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
+            self.generator = torch.Generator().manual_seed(int(rng))
         else:
-            raise TypeError(f"{caller}: expected seed to be a non-negative int, a "
-                            f"torch.Generator or None, got {type_name(seed)} {seed!r}")
+            raise TypeError(f"{caller}: expected rng to be a non-negative int (a seed), a "
+                            f"torch.Generator or None, got {type_name(rng)} {rng!r}")
         self.tensors = tensors
 
     def __len__(self) -> int:

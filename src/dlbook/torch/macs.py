@@ -18,7 +18,7 @@ __all__ = ["count_macs"]
 def count_macs(model: nn.Module, input_shape: Sequence[int]) -> int:
     """Multiply-accumulates of one forward pass of ``model`` on one input of ``input_shape``.
 
-    PyTorch's :class:`torch.utils.flop_counter.FlopCounterMode` counts the floating-point
+    PyTorch's ``torch.utils.flop_counter.FlopCounterMode`` counts the floating-point
     operations of the matrix products and convolutions the forward pass runs, two per
     multiply-accumulate, so the result is its total divided by two. As usual, biases,
     activations, pooling and normalisation are not counted. The input is a tensor of zeros of
