@@ -582,10 +582,11 @@ class Adam(_KerasOptimizer):
                     learning_rate: float) -> np.ndarray:
         """The new value of ``variable`` after one step (the state advances)."""
         t = self.iterations + 1  # steps count from 1
-        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        beta_1, beta_2 = self.beta_1, self.beta_2
+        alpha = learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
         m, v = self.state["momentum"], self.state["velocity"]
-        m = m + (gradient - m) * (1 - self.beta_1)
-        v = v + (np.square(gradient) - v) * (1 - self.beta_2)
+        m = m + (gradient - m) * (1 - beta_1)
+        v = v + (np.square(gradient) - v) * (1 - beta_2)
         self.state["momentum"], self.state["velocity"] = m, v
         if self.amsgrad:
             v = np.maximum(self.state["velocity_hat"], v)
@@ -877,7 +878,8 @@ def batch_normalization_forward(x: Any, gamma: Any, beta: Any, moving_mean: Any,
     shape[axis] = features
     new_mean, new_variance = arrays["moving_mean"], arrays["moving_variance"]
     if training:
-        mean, variance = x.mean(axis=reduce_axes), x.var(axis=reduce_axes)  # biased
+        # the batch's mean and biased variance, over every axis but the features'
+        mean, variance = x.mean(axis=reduce_axes), x.var(axis=reduce_axes)
         new_mean = new_mean * momentum + mean * (1.0 - momentum)
         new_variance = new_variance * momentum + variance * (1.0 - momentum)
     else:
