@@ -56,7 +56,9 @@ FLOOR = {"dlbook", "dlbook._checks", "dlbook.random", "dlbook.shapes", "dlbook.h
          "dlbook.callbacks_core.model_checkpoint", "dlbook._loop", "dlbook._session",
          "dlbook._atomic", "dlbook._checkpoint", "dlbook._layer_checks",
          "dlbook.callbacks_core.lambda_callback", "dlbook.callbacks_core.log_values",
-         "dlbook.keras_rules"}
+         "dlbook.keras_rules", "dlbook.keras_rules._inputs", "dlbook.keras_rules.losses",
+         "dlbook.keras_rules.optimizers", "dlbook.keras_rules.schedules",
+         "dlbook.keras_rules.callbacks", "dlbook.keras_rules.normalization"}
 ALLOWED = {
     "floor": {"floor"},
     "np": {"floor", "np"},
