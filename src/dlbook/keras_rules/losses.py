@@ -13,6 +13,20 @@ __all__ = ["categorical_crossentropy", "sparse_categorical_crossentropy", "binar
            "huber"]
 
 
+def _check_crossentropy_args(y_true: Any, y_pred: Any, axis: Any, from_logits: Any,
+                             label_smoothing: Any, epsilon: Any, *, caller: str) -> tuple:
+    """The checks the two dense cross-entropies share; returns the checked values."""
+    y_pred = _as_float_array(y_pred, "y_pred", caller=caller)
+    y_true = _as_float_array(y_true, "y_true", caller=caller)
+    _check_same_shape(y_true, y_pred, caller=caller)
+    axis = _check_axis(axis, y_pred.ndim, caller=caller)
+    check_type(from_logits, "from_logits", bool, caller=caller)
+    label_smoothing = check_number(label_smoothing, "label_smoothing", caller=caller, low=0.0,
+                                   high=1.0)
+    epsilon = check_number(epsilon, "epsilon", caller=caller, low=0.0, high=0.5)
+    return y_true, y_pred, axis, label_smoothing, epsilon
+
+
 def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
                              label_smoothing: float = 0.0, axis: int = -1, *,
                              epsilon: float = EPSILON) -> np.ndarray:
@@ -59,14 +73,8 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     Introduced in :doc:`/book/foundations/training`.
     """
     caller = "categorical_crossentropy"
-    y_pred = _as_float_array(y_pred, "y_pred", caller=caller)
-    y_true = _as_float_array(y_true, "y_true", caller=caller)
-    _check_same_shape(y_true, y_pred, caller=caller)
-    axis = _check_axis(axis, y_pred.ndim, caller=caller)
-    check_type(from_logits, "from_logits", bool, caller=caller)
-    label_smoothing = check_number(label_smoothing, "label_smoothing", caller=caller, low=0.0,
-                                   high=1.0)
-    epsilon = check_number(epsilon, "epsilon", caller=caller, low=0.0, high=0.5)
+    y_true, y_pred, axis, label_smoothing, epsilon = _check_crossentropy_args(
+        y_true, y_pred, axis, from_logits, label_smoothing, epsilon, caller=caller)
     if label_smoothing:
         num_classes = y_pred.shape[axis]
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
@@ -186,14 +194,8 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
     Introduced in :doc:`/book/foundations/training`.
     """
     caller = "binary_crossentropy"
-    y_pred = _as_float_array(y_pred, "y_pred", caller=caller)
-    y_true = _as_float_array(y_true, "y_true", caller=caller)
-    _check_same_shape(y_true, y_pred, caller=caller)
-    axis = _check_axis(axis, y_pred.ndim, caller=caller)
-    check_type(from_logits, "from_logits", bool, caller=caller)
-    label_smoothing = check_number(label_smoothing, "label_smoothing", caller=caller, low=0.0,
-                                   high=1.0)
-    epsilon = check_number(epsilon, "epsilon", caller=caller, low=0.0, high=0.5)
+    y_true, y_pred, axis, label_smoothing, epsilon = _check_crossentropy_args(
+        y_true, y_pred, axis, from_logits, label_smoothing, epsilon, caller=caller)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
