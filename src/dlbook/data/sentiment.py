@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from dlbook._checks import check_positive_int
+from dlbook.random import resolve_rng
 
 __all__ = ["text_sentiment"]
 
@@ -31,7 +34,7 @@ def _clause(rng: np.random.Generator, subject: str) -> tuple[str, int]:
     return " ".join(w for w in words if w), int(positive != negated)
 
 
-def text_sentiment(n_samples: int = 2000, seed: int | None = 0) -> tuple[list[str], np.ndarray]:
+def text_sentiment(n_samples: int = 2000, rng: Any = 0) -> tuple[list[str], np.ndarray]:
     """Short review-like sentences labelled positive (1) or negative (0), generated offline.
 
     Sentences are built from templates. A clause is "subject verb [very] adjective", the
@@ -47,8 +50,9 @@ def text_sentiment(n_samples: int = 2000, seed: int | None = 0) -> tuple[list[st
     ----------
     n_samples : int
         Number of sentences.
-    seed : int or None
-        Seed of the generator.
+    rng : int, numpy.random.Generator or None
+        A seed for a fresh generator, a generator to draw from, or ``None`` for the package's
+        global generator (:func:`dlbook.random.manual_seed`).
 
     Returns
     -------
@@ -58,16 +62,16 @@ def text_sentiment(n_samples: int = 2000, seed: int | None = 0) -> tuple[list[st
 
     Examples
     --------
-    >>> texts, labels = text_sentiment(3, seed=1)
+    >>> texts, labels = text_sentiment(3, rng=1)
     >>> len(texts), labels.dtype
     (3, dtype('int64'))
-    >>> text_sentiment(5, seed=1)[0][:3] == texts
+    >>> text_sentiment(5, rng=1)[0][:3] == texts
     True
 
     Introduced in :doc:`/book/sequences/text-classification`.
     """
     n_samples = check_positive_int(n_samples, "n_samples", caller="text_sentiment")
-    rng = np.random.default_rng(seed)
+    rng = resolve_rng(rng, caller="text_sentiment")
     texts, labels = [], np.empty(n_samples, dtype=np.int64)
     for i in range(n_samples):
         first_subject, second_subject = rng.choice(_SUBJECTS, size=2, replace=False)
