@@ -59,7 +59,7 @@ def train_ours(data, args, seed: int) -> tuple[float, float]:
     )
     optimizer = optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum,
                           nesterov=False, weight_decay=0.0)
-    loader = DataLoader(X_train, y_train, batch_size=args.batch_size, shuffle=True, seed=seed)
+    loader = DataLoader(X_train, y_train, batch_size=args.batch_size, shuffle=True, rng=seed)
     # Like scikit-learn, record the loss only (no per-epoch training accuracy).
     fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs=args.epochs, metric=None,
         progress=False)

@@ -20,8 +20,8 @@ from dlbook.metrics import accuracy
 
 def circles_split():
     """The two-circles data both sides train on: ``(train, val, test)`` pairs."""
-    X, y = circles(n_samples=300, noise=0.1, factor=0.5, random_state=0)
-    return train_val_test_split(X, y, val_size=0.2, test_size=0.2, random_state=0)
+    X, y = circles(n_samples=300, noise=0.1, factor=0.5, rng=0)
+    return train_val_test_split(X, y, val_size=0.2, test_size=0.2, rng=0)
 
 
 # Bad calls both fit functions refuse with the same message.

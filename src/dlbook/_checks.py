@@ -356,3 +356,24 @@ def as_caller(caller: str, *internal: str) -> Iterator[None]:
             if message is not None and message.startswith(f"{name}: "):
                 raise type(error)(f"{caller}: {message[len(name) + 2:]}") from None
         raise
+
+
+def check_seed(value: Any, name: str = "rng", *, caller: str) -> int | None:
+    """``None`` or a non-negative int seed (for functions that hand it to scikit-learn).
+
+    >>> check_seed(3, caller="circles")
+    3
+    >>> check_seed(1.5, caller="circles")
+    Traceback (most recent call last):
+        ...
+    TypeError: circles: expected rng to be None or a non-negative int seed, got float
+
+    Introduced in :doc:`/book/foundations/circles`.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        got = value if isinstance(value, (int, np.integer)) else type_name(value)
+        raise TypeError(f"{caller}: expected {name} to be None or a non-negative int seed, "
+                        f"got {got}")
+    return int(value)

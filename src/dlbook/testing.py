@@ -25,6 +25,7 @@ from dlbook._parity import (
     torch_state_to_numpy,
     torch_to_numpy_state,
 )
+from dlbook.random import resolve_rng
 
 __all__ = [
     "relative_error",
@@ -153,8 +154,8 @@ def numerical_gradient(
     return grad
 
 
-def _random_like(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).standard_normal(shape)
+def _random_like(shape: tuple[int, ...], rng: Any, caller: str) -> np.ndarray:
+    return resolve_rng(rng, caller=caller).standard_normal(shape)
 
 
 def _check_float64(module: Any, caller: str) -> None:
@@ -166,12 +167,12 @@ def _check_float64(module: Any, caller: str) -> None:
 
 def gradcheck_module(
     module: Any, x: np.ndarray, grad_output: np.ndarray | None = None, *,
-    seed: int = 0, eps: float = 1e-6,
+    rng: Any = 0, eps: float = 1e-6,
 ) -> dict[str, float]:
     """Compare a module's backward pass with finite differences, input and every parameter.
 
     Runs ``module(x)``, then ``module.backward(grad_output)`` (a random ``grad_output``
-    drawn with ``seed`` unless given) after zeroing the gradients, and compares the
+    drawn with ``rng`` unless given) after zeroing the gradients, and compares the
     returned input gradient and every parameter's ``.grad`` with
     :func:`numerical_gradient`. Module and ``x`` must be float64.
 
@@ -192,7 +193,7 @@ def gradcheck_module(
     _check_float64(module, "gradcheck_module")
     out = module(x)
     if grad_output is None:
-        grad_output = _random_like(np.shape(out), seed)
+        grad_output = _random_like(np.shape(out), rng, "gradcheck_module")
     module.zero_grad()
     analytic = {"input": module.backward(grad_output)}
     analytic.update({name: param.grad.copy() for name, param in module.named_parameters()})
@@ -225,7 +226,7 @@ def gradcheck_function(
     backward: Callable[[Any, Any], Any],
     *inputs: np.ndarray,
     grad_output: Any = None,
-    seed: int = 0,
+    rng: Any = 0,
     eps: float = 1e-6,
     **kwargs: Any,
 ) -> list[float | None]:
@@ -250,7 +251,7 @@ def gradcheck_function(
     """
     out, cache = forward(*inputs, **kwargs)
     if grad_output is None:
-        grad_output = _random_like(np.shape(out), seed)
+        grad_output = _random_like(np.shape(out), rng, "gradcheck_function")
         grad_output = float(grad_output) if np.ndim(out) == 0 else grad_output
     grads = backward(grad_output, cache)
     grads = grads if isinstance(grads, tuple) else (grads,)
@@ -265,7 +266,7 @@ def gradcheck_function(
     return errors
 
 
-def gradcheck(module: Any, *inputs: np.ndarray, tol: float = 1e-7, seed: int = 0,
+def gradcheck(module: Any, *inputs: np.ndarray, tol: float = 1e-7, rng: Any = 0,
               eps: float = 1e-6) -> dict[str, float]:
     """Gradient-check a module (one input) or a loss module (input, target); raise if wrong.
 
@@ -280,7 +281,7 @@ def gradcheck(module: Any, *inputs: np.ndarray, tol: float = 1e-7, seed: int = 0
     Introduced in :doc:`/book/foundations/backprop`.
     """
     if len(inputs) == 1:
-        errors = gradcheck_module(module, inputs[0], seed=seed, eps=eps)
+        errors = gradcheck_module(module, inputs[0], rng=rng, eps=eps)
     elif len(inputs) == 2:
         errors = {"input": gradcheck_loss(module, *inputs, eps=eps)}
     else:

@@ -21,7 +21,7 @@ def test_default_is_reproducible_and_seed_changes_it():
     X2, y2 = circles()
     np.testing.assert_array_equal(X1, X2)
     np.testing.assert_array_equal(y1, y2)
-    X3, _ = circles(random_state=1)
+    X3, _ = circles(rng=1)
     assert not np.allclose(X1, X3)
 
 

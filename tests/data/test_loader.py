@@ -44,7 +44,7 @@ def test_sequential_order_yields_views_in_order():
 
 def test_counts_epochs_and_iterations():
     X, y = _data(25)
-    loader = DataLoader(X, y, batch_size=10, shuffle=True, seed=1)
+    loader = DataLoader(X, y, batch_size=10, shuffle=True, rng=1)
     assert (loader.epoch, loader.iteration) == (0, 0)
     for _ in range(3):
         for _ in loader:
@@ -60,8 +60,8 @@ def test_without_targets_yields_inputs_only():
 
 def test_shuffle_is_reproducible_and_changes_every_epoch():
     X, y = _data(50)
-    first = DataLoader(X, y, batch_size=10, shuffle=True, seed=7)
-    second = DataLoader(X, y, batch_size=10, shuffle=True, seed=7)
+    first = DataLoader(X, y, batch_size=10, shuffle=True, rng=7)
+    second = DataLoader(X, y, batch_size=10, shuffle=True, rng=7)
     epoch_1 = np.concatenate([yb for _, yb in first])
     epoch_2 = np.concatenate([yb for _, yb in first])
     np.testing.assert_array_equal(epoch_1, np.concatenate([yb for _, yb in second]))
@@ -82,7 +82,7 @@ def test_default_seed_follows_manual_seed():
 
 def test_pairs_stay_together_when_shuffled():
     X, y = _data(33)
-    for xb, yb in DataLoader(X, y, batch_size=4, shuffle=True, seed=0):
+    for xb, yb in DataLoader(X, y, batch_size=4, shuffle=True, rng=0):
         np.testing.assert_array_equal(xb[:, 0], 2 * yb)
 
 
@@ -99,7 +99,7 @@ def test_each_sample_exactly_once_per_epoch(n_samples, batch_size, shuffle, drop
         return  # an error, tested below
     X, y = _data(n_samples)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last,
-                        seed=seed)
+                        rng=seed)
     expected = n_samples // batch_size if drop_last else math.ceil(n_samples / batch_size)
     assert len(loader) == expected
     for _ in range(2):
@@ -135,8 +135,8 @@ def test_each_sample_exactly_once_per_epoch(n_samples, batch_size, shuffle, drop
          r"DataLoader: batch_size=5 with drop_last=True and only 4 samples would give no batch"),
         ((np.zeros((4, 2)),), {"batch_size": 2, "shuffle": 1}, TypeError,
          r"DataLoader: expected shuffle to be bool, got int"),
-        ((np.zeros((4, 2)),), {"batch_size": 2, "seed": -1}, TypeError,
-         r"DataLoader: expected seed to be a non-negative int, a numpy Generator or None, got -1"),
+        ((np.zeros((4, 2)),), {"batch_size": 2, "rng": -1}, TypeError,
+         r"DataLoader: expected rng to be a non-negative int, a numpy Generator or None, got -1"),
     ],
 )
 def test_bad_arguments(args, kwargs, error, message):
@@ -160,7 +160,7 @@ def test_state_dict_restores_the_shuffling_exactly(seed):
     def make():
         dnp.manual_seed(5)
         chosen = np.random.default_rng(0) if seed == "generator" else seed
-        return DataLoader(X, y, batch_size=5, shuffle=True, seed=chosen)
+        return DataLoader(X, y, batch_size=5, shuffle=True, rng=chosen)
 
     whole = make()
     expected = _orders(whole, 4)
@@ -171,7 +171,7 @@ def test_state_dict_restores_the_shuffling_exactly(seed):
     assert saved["rng"]["bit_generator"] == "PCG64"
     dnp.manual_seed(99)  # the global generator moved on: the saved state does not depend on it
     resumed = DataLoader(X, y, batch_size=5, shuffle=True,
-                         seed=np.random.default_rng(7) if seed == "generator" else 123)
+                         rng=np.random.default_rng(7) if seed == "generator" else 123)
     resumed.load_state_dict(saved)
     assert _orders(resumed, 2) == expected[2:]
     assert (resumed.epoch, resumed.iteration) == (4, 20)
@@ -179,12 +179,12 @@ def test_state_dict_restores_the_shuffling_exactly(seed):
 
 def test_state_dict_before_any_order_was_drawn():
     X, y = _data(6)
-    loader = DataLoader(X, y, batch_size=2, shuffle=True, seed=3)
+    loader = DataLoader(X, y, batch_size=2, shuffle=True, rng=3)
     assert loader.state_dict() == {"epoch": 0, "iteration": 0, "rng": None}
-    other = DataLoader(X, y, batch_size=2, shuffle=True, seed=3)
+    other = DataLoader(X, y, batch_size=2, shuffle=True, rng=3)
     _orders(other, 1)
     other.load_state_dict(loader.state_dict())  # back to "no order drawn": seed 3 again
-    assert _orders(other, 1) == _orders(DataLoader(X, y, batch_size=2, shuffle=True, seed=3), 1)
+    assert _orders(other, 1) == _orders(DataLoader(X, y, batch_size=2, shuffle=True, rng=3), 1)
 
 
 def test_load_state_dict_refuses_what_it_cannot_use():

@@ -9,7 +9,7 @@ from dlbook.data import adding_problem, copy_task
 
 
 def test_adding_problem_markers_in_each_half_and_target_is_their_sum():
-    X, y = adding_problem(500, 20, seed=0)
+    X, y = adding_problem(500, 20, rng=0)
     assert X.shape == (500, 20, 2) and X.dtype == np.float32 and y.shape == (500,)
     markers = X[..., 1]
     assert (markers.sum(axis=1) == 2).all() and set(np.unique(markers)) == {0.0, 1.0}
@@ -20,18 +20,18 @@ def test_adding_problem_markers_in_each_half_and_target_is_their_sum():
 
 
 def test_adding_problem_lag_and_reproducibility():
-    X, _ = adding_problem(200, 30, seed=1, lag=12, dtype=np.float64)
+    X, _ = adding_problem(200, 30, rng=1, lag=12, dtype=np.float64)
     first = X[..., 1].argmax(axis=1)
     assert (first == 30 - 1 - 12).all() and X.dtype == np.float64
     second = 29 - X[:, ::-1, 1].argmax(axis=1)
     assert (second > first).all()
-    same, again, other = (adding_problem(5, 10, seed=s)[0] for s in (3, 3, 4))
+    same, again, other = (adding_problem(5, 10, rng=s)[0] for s in (3, 3, 4))
     np.testing.assert_array_equal(same, again)
     assert not np.array_equal(same, other)
 
 
 def test_copy_task_layout():
-    X, y = copy_task(50, seq_len=4, delay=3, n_symbols=5, seed=0)
+    X, y = copy_task(50, seq_len=4, delay=3, n_symbols=5, rng=0)
     assert X.shape == y.shape == (50, 11) and X.dtype == np.int64
     np.testing.assert_array_equal(X[:, :4], y[:, 7:])
     assert (X[:, 6] == 6).all() and not X[:, 4:6].any() and not X[:, 7:].any()

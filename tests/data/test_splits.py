@@ -41,9 +41,9 @@ def test_stratified_keeps_class_proportions():
 
 def test_reproducible_and_seed_dependent():
     X, y = _data()
-    first = train_val_test_split(X, y, random_state=3)
-    second = train_val_test_split(X, y, random_state=3)
-    other = train_val_test_split(X, y, random_state=4)
+    first = train_val_test_split(X, y, rng=3)
+    second = train_val_test_split(X, y, rng=3)
+    other = train_val_test_split(X, y, rng=4)
     np.testing.assert_array_equal(first.test[0], second.test[0])
     assert not np.array_equal(first.test[0], other.test[0])
 

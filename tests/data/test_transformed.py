@@ -18,10 +18,10 @@ def _data(n=10):
 
 def test_same_draws_as_one_generator_shared_by_a_plain_loop():
     X, y = _data()
-    wrapped = TransformedLoader(DataLoader(X, y, batch_size=4, shuffle=True, seed=1), _jitter,
+    wrapped = TransformedLoader(DataLoader(X, y, batch_size=4, shuffle=True, rng=1), _jitter,
                                 rng=7)
     ours = [(xb.copy(), yb.copy()) for _ in range(3) for xb, yb in wrapped]
-    plain_loader, gen = DataLoader(X, y, batch_size=4, shuffle=True, seed=1), \
+    plain_loader, gen = DataLoader(X, y, batch_size=4, shuffle=True, rng=1), \
         np.random.default_rng(7)
     expected = [(_jitter(xb, gen), yb) for _ in range(3) for xb, yb in plain_loader]
     assert len(ours) == len(expected) == 9
@@ -60,7 +60,7 @@ def test_state_dict_resumes_the_generator_and_the_loader():
     X, y = _data()
 
     def make():
-        return TransformedLoader(DataLoader(X, y, batch_size=4, shuffle=True, seed=3), _jitter,
+        return TransformedLoader(DataLoader(X, y, batch_size=4, shuffle=True, rng=3), _jitter,
                                  rng=5)
 
     straight = make()

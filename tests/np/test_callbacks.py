@@ -22,11 +22,11 @@ class Snapshots(Callback):
 
 
 def _setup(lr=0.1):
-    X, y = circles(n_samples=60, noise=0.1, factor=0.5, random_state=0)
+    X, y = circles(n_samples=60, noise=0.1, factor=0.5, rng=0)
     model = nn.Sequential(nn.Linear(2, 8, dtype=np.float64, rng=0), nn.ReLU(),
                           nn.Linear(8, 2, dtype=np.float64, rng=1))
     optimizer = optim.SGD(model.parameters(), lr=lr)
-    return model, optimizer, DataLoader(X, y, batch_size=30, shuffle=True, seed=0), (X, y)
+    return model, optimizer, DataLoader(X, y, batch_size=30, shuffle=True, rng=0), (X, y)
 
 
 def test_early_stopping_stops_and_restores_the_best_epoch():

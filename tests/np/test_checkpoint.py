@@ -40,7 +40,7 @@ def build():
     """Shuffling drawn from the global generator, two dropouts (one with its own generator),
     Adam, a scheduler and two stateful callbacks."""
     dnp.manual_seed(0)
-    X, y = circles(n_samples=150, noise=0.2, factor=0.5, random_state=0)
+    X, y = circles(n_samples=150, noise=0.2, factor=0.5, rng=0)
     model = nn.Sequential(nn.Linear(2, 16, dtype=np.float64), nn.ReLU(), nn.Dropout(0.3),
                           nn.Linear(16, 16, dtype=np.float64), nn.ReLU(),
                           nn.Dropout(0.2, rng=5), nn.Linear(16, 2, dtype=np.float64))

@@ -47,7 +47,7 @@ def test_a_small_mlp_learns_the_circles(capsys):
     model = _model()
     loss_fn = nn.CrossEntropyLoss()
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(X_train, y_train, batch_size=20, shuffle=True, seed=0)
+    loader = DataLoader(X_train, y_train, batch_size=20, shuffle=True, rng=0)
     history = fit(model, loss_fn, optimizer, loader, epochs=60, val_data=val, progress=False)
 
     assert capsys.readouterr() == ("", "")  # nothing printed with progress off
@@ -105,7 +105,7 @@ def test_regression_without_metric():
     y = X @ np.array([[2.0], [-1.0]]) + 0.5  # (64, 1)
     model = nn.Sequential(nn.Linear(2, 1, dtype=np.float64, rng=0))
     history = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1),
-                  DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=50,
+                  DataLoader(X, y, batch_size=16, shuffle=True, rng=0), epochs=50,
                   val_data=(X, y), metric=None, progress=False)
     assert "val_acc" not in history
     assert history["val_loss"][-1] < 1e-6
@@ -358,7 +358,7 @@ def _chapter_style_run(use_fit, **kwargs):
     model = nn.Sequential(nn.Linear(2, 16, dtype=np.float64, rng=0), nn.ReLU(),
                           nn.Dropout(0.3, rng=2), nn.Linear(16, 2, dtype=np.float64, rng=1))
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, seed=3)
+    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, rng=3)
     loss_fn = nn.CrossEntropyLoss()
     if use_fit:
         history = fit(model, loss_fn, optimizer, loader, epochs=3, val_data=(X_val, y_val),

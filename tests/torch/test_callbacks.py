@@ -46,11 +46,11 @@ class Snapshots(Callback):
 
 
 def _setup(lr=0.1):
-    X, y = circles(n_samples=60, noise=0.1, factor=0.5, random_state=0)
+    X, y = circles(n_samples=60, noise=0.1, factor=0.5, rng=0)
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loader = DataLoader(X, y, batch_size=30, shuffle=True, seed=0)  # 2 batches an epoch
+    loader = DataLoader(X, y, batch_size=30, shuffle=True, rng=0)  # 2 batches an epoch
     return model, optimizer, loader, (X, y)
 
 

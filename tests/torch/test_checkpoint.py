@@ -52,7 +52,7 @@ def build(loader_kind="dlbook"):
     (stepped every batch) and an EarlyStopping that keeps the best weights."""
     torch.manual_seed(0)
     manual_seed(0)  # the loader's shuffling seed is drawn from dlbook.np.random's generator
-    X, y = circles(n_samples=150, noise=0.2, factor=0.5, random_state=0)
+    X, y = circles(n_samples=150, noise=0.2, factor=0.5, rng=0)
     model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Dropout(0.3),
                                 torch.nn.Linear(16, 2))
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
@@ -195,7 +195,7 @@ def test_a_checkpoint_loads_with_weights_only_and_holds_everything(tmp_path):
 
 
 def test_a_run_that_had_stopped_resumes_to_its_end_at_once(tmp_path):
-    X, y = circles(n_samples=60, noise=0.1, factor=0.5, random_state=0)
+    X, y = circles(n_samples=60, noise=0.1, factor=0.5, rng=0)
 
     def parts():
         torch.manual_seed(0)

@@ -142,7 +142,7 @@ def test_state_dict_round_trip_and_resume(tmp_path):
         model = MLP(4, (8,), 2)
         recorder = GradientNormRecorder()
         fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
-            DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=epochs,
+            DataLoader(X, y, batch_size=16, shuffle=True, rng=0), epochs=epochs,
             callbacks=[recorder, ModelCheckpoint(path)], progress=False,
             resume_from=resume_from)
         return recorder
@@ -218,7 +218,7 @@ def test_linear_mode_smoothing_and_divergence():
     X, Y = _linear_problem()
     model = torch.nn.Linear(1, 1)
     result = lr_range_test(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters()),
-                           DataLoader(X, Y, batch_size=4, shuffle=True, seed=0), start_lr=0.01,
+                           DataLoader(X, Y, batch_size=4, shuffle=True, rng=0), start_lr=0.01,
                            end_lr=50.0, num_steps=100, mode="linear", smoothing=0.5)
     n = len(result.lrs)
     np.testing.assert_allclose(result.lrs, 0.01 + (50.0 - 0.01) * np.arange(n) / 99)

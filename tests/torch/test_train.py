@@ -53,7 +53,7 @@ def test_an_mlp_learns_the_circles_from_numpy_batches(device, capsys):
     model = _model(device)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(X_train, y_train, batch_size=30, shuffle=True, seed=0)
+    loader = DataLoader(X_train, y_train, batch_size=30, shuffle=True, rng=0)
     history = fit(model, loss_fn, optimizer, loader, epochs=30, val_data=val, progress=False)
     assert capsys.readouterr() == ("", "")
     assert len(history) == 30 and len(history.iteration_loss) == 30 * 6
@@ -127,7 +127,7 @@ def test_regression_without_metric(device):
     torch.manual_seed(0)
     model = MLP(2, (), 1, device=device, dtype=torch.float64)
     history = fit(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1),
-                  DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=50,
+                  DataLoader(X, y, batch_size=16, shuffle=True, rng=0), epochs=50,
                   val_data=(X, y), metric=None, progress=False)
     assert "val_acc" not in history and history["val_loss"][-1] < 1e-6
     assert set(history.metrics) == {"epoch", "train_loss", "val_loss", "lr", "time"}
@@ -144,7 +144,7 @@ def _regression(device):
 
 def test_regression_with_metrics_none_and_the_older_spelling(device):
     X, y, model, optimizer = _regression(device)
-    loader = DataLoader(X, y, batch_size=16, shuffle=True, seed=0)
+    loader = DataLoader(X, y, batch_size=16, shuffle=True, rng=0)
     history = fit(model, torch.nn.MSELoss(), optimizer, loader, epochs=2, val_data=(X, y),
                   metrics=None, progress=False)
     assert set(history.metrics) == {"epoch", "train_loss", "val_loss", "lr", "time"}
@@ -381,7 +381,7 @@ def test_bf16_autocast_on_the_cpu_and_fp16_refused_there():
     model = _model("cpu")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     history = fit(model, torch.nn.CrossEntropyLoss(), optimizer,
-                  DataLoader(X_train, y_train, batch_size=30, shuffle=True, seed=0), epochs=10,
+                  DataLoader(X_train, y_train, batch_size=30, shuffle=True, rng=0), epochs=10,
                   val_data=val, amp="bf16", progress=False)
     assert all(p.dtype == torch.float32 for p in model.parameters())
     assert np.isfinite(history["val_loss"]).all() and history["val_acc"][-1] > 0.8
@@ -403,7 +403,7 @@ def test_fp16_with_a_grad_scaler_on_cuda(tmp_path):
     (X_train, y_train), val, _ = circles_split()
     model = _model("cuda")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(X_train, y_train, batch_size=30, shuffle=True, seed=0)
+    loader = DataLoader(X_train, y_train, batch_size=30, shuffle=True, rng=0)
     history = fit(model, torch.nn.CrossEntropyLoss(), optimizer, loader, epochs=10,
                   val_data=val, amp="fp16", grad_clip=1.0, progress=False,
                   callbacks=[ModelCheckpoint(tmp_path / "fp16.pt")])
@@ -461,7 +461,7 @@ def _chapter_style_run(use_fit, **kwargs):
     model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Dropout(0.3),
                                 torch.nn.Linear(16, 2))
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, seed=3)
+    loader = DataLoader(X_train, y_train, batch_size=32, shuffle=True, rng=3)
     loss_fn = torch.nn.CrossEntropyLoss()
     if use_fit:
         history = fit(model, loss_fn, optimizer, loader, epochs=3, val_data=(X_val, y_val),

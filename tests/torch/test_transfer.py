@@ -82,7 +82,7 @@ def test_fit_with_a_frozen_convolutional_base_changes_only_the_head():
     X = torch.rand(12, 1, 8, 8).numpy()
     y = (torch.arange(12) % 3).numpy()
     optimizer = torch.optim.Adam(trainable_parameters(model), lr=1e-2)
-    fit(model, nn.CrossEntropyLoss(), optimizer, DataLoader(X, y, batch_size=4, seed=0),
+    fit(model, nn.CrossEntropyLoss(), optimizer, DataLoader(X, y, batch_size=4, rng=0),
         epochs=2, progress=False)
     for key, value in base.items():
         torch.testing.assert_close(model.state_dict()[key], value, rtol=0, atol=0)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_number, check_positive_int
+from dlbook._checks import check_number, check_positive_int, check_seed
 
 
 def circles(
     n_samples: int = 300,
     noise: float = 0.1,
     factor: float = 0.5,
-    random_state: int | None = 0,
+    rng: int | None = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points on two concentric circles, labelled by circle (scikit-learn's ``make_circles``).
 
@@ -27,9 +27,9 @@ def circles(
         Standard deviation of the Gaussian noise added to each coordinate.
     factor
         Radius of the inner circle relative to the outer one, in (0, 1).
-    random_state
-        Seed of the generator; ``0`` by default so that the book's figures never change.
-        ``None`` draws fresh randomness.
+    rng
+        Seed of the generator (scikit-learn calls it ``random_state``); ``0`` by default so
+        that the book's figures never change. ``None`` draws fresh randomness.
 
     Returns
     -------
@@ -59,6 +59,7 @@ def circles(
         low_inclusive=False, high_inclusive=False,
     )
     X, y = make_circles(
-        n_samples=n_samples, shuffle=True, noise=noise, random_state=random_state, factor=factor
+        n_samples=n_samples, shuffle=True, noise=noise,
+        random_state=check_seed(rng, caller="circles"), factor=factor
     )
     return X.astype(np.float64, copy=False), y.astype(np.int64, copy=False)

@@ -36,7 +36,7 @@ class DataLoader:
         appears exactly once per epoch but batches differ from epoch to epoch.
     drop_last
         Skip the final partial batch, so that every batch has exactly ``batch_size`` samples.
-    seed
+    rng
         Seed (or :class:`numpy.random.Generator`) of the loader's own shuffling generator. With
         ``None`` the seed is drawn from :func:`dlbook.random.get_rng`, so
         :func:`dlbook.random.manual_seed` makes the order reproducible.
@@ -61,7 +61,7 @@ class DataLoader:
     Examples
     --------
     >>> X, y = np.arange(1000.0).reshape(1000, 1), np.arange(1000) % 2
-    >>> loader = DataLoader(X, y, batch_size=100, shuffle=True, seed=0)
+    >>> loader = DataLoader(X, y, batch_size=100, shuffle=True, rng=0)
     >>> len(loader)
     10
     >>> for xb, yb in loader:
@@ -82,7 +82,7 @@ class DataLoader:
         batch_size: int,
         shuffle: bool = False,
         drop_last: bool = False,
-        seed: int | np.random.Generator | None = None,
+        rng: int | np.random.Generator | None = None,
     ) -> None:
         caller = "DataLoader"
         check_array(X, "X", caller=caller)
@@ -103,15 +103,15 @@ class DataLoader:
                 f"{caller}: batch_size={self.batch_size} with drop_last=True and only "
                 f"{X.shape[0]} samples would give no batch at all"
             )
-        if seed is not None and not isinstance(seed, np.random.Generator):
-            if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        if rng is not None and not isinstance(rng, np.random.Generator):
+            if isinstance(rng, bool) or not isinstance(rng, numbers.Integral) or rng < 0:
                 raise TypeError(
-                    f"{caller}: expected seed to be a non-negative int, a numpy Generator or "
-                    f"None, got {seed!r}"
+                    f"{caller}: expected rng to be a non-negative int, a numpy Generator or "
+                    f"None, got {rng!r}"
                 )
         self.X = X
         self.y = y
-        self.seed = seed
+        self.rng = rng
         self._rng: np.random.Generator | None = None
         self.epoch = 0
         self.iteration = 0
@@ -128,10 +128,10 @@ class DataLoader:
 
     def _generator(self) -> np.random.Generator:
         if self._rng is None:
-            if isinstance(self.seed, np.random.Generator):
-                self._rng = self.seed
-            elif self.seed is not None:
-                self._rng = np.random.default_rng(self.seed)
+            if isinstance(self.rng, np.random.Generator):
+                self._rng = self.rng
+            elif self.rng is not None:
+                self._rng = np.random.default_rng(self.rng)
             else:
                 self._rng = np.random.default_rng(int(get_rng().integers(2**63)))
         return self._rng
@@ -160,10 +160,10 @@ class DataLoader:
         and JSON can hold it.
 
         >>> X = np.arange(10.0).reshape(10, 1)
-        >>> loader = DataLoader(X, batch_size=5, shuffle=True, seed=0)
+        >>> loader = DataLoader(X, batch_size=5, shuffle=True, rng=0)
         >>> _ = list(loader); saved = loader.state_dict()
         >>> following = [xb[:, 0].tolist() for xb in loader]
-        >>> other = DataLoader(X, batch_size=5, shuffle=True, seed=123)
+        >>> other = DataLoader(X, batch_size=5, shuffle=True, rng=123)
         >>> other.load_state_dict(saved)
         >>> [xb[:, 0].tolist() for xb in other] == following, other.epoch
         (True, 2)
@@ -182,14 +182,14 @@ class DataLoader:
                             f"'rng', got {state_dict!r:.80}")
         rng_state = state_dict["rng"]
         if rng_state is None:
-            self._rng = self.seed if isinstance(self.seed, np.random.Generator) else None
+            self._rng = self.rng if isinstance(self.rng, np.random.Generator) else None
         else:
             rng_state = copy.deepcopy(dict(rng_state))
             name = rng_state.get("bit_generator")
             bit_generator_class = getattr(np.random, str(name), None)
             if bit_generator_class is None:
                 raise ValueError(f"{caller}: unknown bit generator {name!r} in the saved state")
-            generator = self.seed if isinstance(self.seed, np.random.Generator) else self._rng
+            generator = self.rng if isinstance(self.rng, np.random.Generator) else self._rng
             if generator is None or type(generator.bit_generator) is not bit_generator_class:
                 generator = np.random.Generator(bit_generator_class())
             generator.bit_generator.state = rng_state

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from dlbook._checks import check_float_dtype, check_int, check_positive_int
+from dlbook.random import resolve_rng
 
 __all__ = ["adding_problem", "copy_task"]
 
@@ -14,7 +15,7 @@ __all__ = ["adding_problem", "copy_task"]
 def adding_problem(
     n_samples: int = 1000,
     seq_len: int = 50,
-    seed: int | None = 0,
+    rng: Any = 0,
     *,
     lag: int | None = None,
     dtype: Any = np.float32,
@@ -34,7 +35,7 @@ def adding_problem(
     ----------
     n_samples, seq_len : int
         Number of sequences and steps per sequence (``seq_len >= 2``).
-    seed : int or None
+    rng : int, numpy.random.Generator or None
         Seed of the generator (``None`` for fresh randomness).
     lag : int or None
         Where the markers go. ``None`` (default): the first uniformly in the first half
@@ -54,7 +55,7 @@ def adding_problem(
 
     Examples
     --------
-    >>> X, y = adding_problem(4, 10, seed=0)
+    >>> X, y = adding_problem(4, 10, rng=0)
     >>> X.shape, y.shape, X[..., 1].sum(axis=1).tolist()
     ((4, 10, 2), (4,), [2.0, 2.0, 2.0, 2.0])
     >>> bool(np.allclose((X[..., 0] * X[..., 1]).sum(axis=1), y))
@@ -66,7 +67,7 @@ def adding_problem(
     n_samples = check_positive_int(n_samples, "n_samples", caller=caller)
     seq_len = check_int(seq_len, "seq_len", caller=caller, minimum=2)
     dtype = check_float_dtype(dtype, caller=caller)
-    rng = np.random.default_rng(seed)
+    rng = resolve_rng(rng, caller="adding_problem")
     values = rng.uniform(0.0, 1.0, size=(n_samples, seq_len))
     if lag is None:
         half = seq_len // 2
@@ -92,7 +93,7 @@ def copy_task(
     seq_len: int = 10,
     delay: int = 20,
     n_symbols: int = 8,
-    seed: int | None = 0,
+    rng: Any = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The copy task: read a few symbols, wait, and reproduce them after a delimiter.
 
@@ -110,7 +111,7 @@ def copy_task(
     n_samples, seq_len, delay, n_symbols : int
         Sequences, symbols to copy, steps between the last symbol and the delimiter's
         successor (``delay >= 1``), size of the alphabet.
-    seed : int or None
+    rng : int, numpy.random.Generator or None
         Seed of the generator.
 
     Returns
@@ -121,7 +122,7 @@ def copy_task(
 
     Examples
     --------
-    >>> X, y = copy_task(1, seq_len=3, delay=2, n_symbols=4, seed=0)
+    >>> X, y = copy_task(1, seq_len=3, delay=2, n_symbols=4, rng=0)
     >>> X.tolist(), y.tolist()
     ([[4, 3, 3, 0, 5, 0, 0, 0]], [[0, 0, 0, 0, 0, 4, 3, 3]])
 
@@ -132,7 +133,7 @@ def copy_task(
     seq_len = check_positive_int(seq_len, "seq_len", caller=caller)
     delay = check_positive_int(delay, "delay", caller=caller)
     n_symbols = check_positive_int(n_symbols, "n_symbols", caller=caller)
-    rng = np.random.default_rng(seed)
+    rng = resolve_rng(rng, caller="copy_task")
     symbols = rng.integers(1, n_symbols + 1, size=(n_samples, seq_len))
     total = 2 * seq_len + delay
     X = np.zeros((n_samples, total), dtype=np.int64)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlbook._checks import check_array, check_type, type_name
+from dlbook._checks import check_array, check_seed, check_type, type_name
 
 
 class Splits(NamedTuple):
@@ -50,7 +50,7 @@ def train_val_test_split(
     val_size: float = 0.2,
     test_size: float = 0.2,
     stratify: bool = True,
-    random_state: int | None = 0,
+    rng: int | None = 0,
 ) -> Splits:
     """Shuffle and split ``(X, y)`` into training, validation and test sets.
 
@@ -69,8 +69,9 @@ def train_val_test_split(
     stratify
         Keep the class proportions of ``y`` in every split (for classification); needs at
         least two samples of every class. Use ``False`` for regression targets.
-    random_state
-        Seed of the shuffle; ``0`` by default so results are reproducible.
+    rng
+        Seed of the shuffle (scikit-learn's ``train_test_split`` calls it ``random_state``);
+        ``0`` by default so results are reproducible; ``None`` draws fresh randomness.
 
     Returns
     -------
@@ -111,13 +112,14 @@ def train_val_test_split(
             f"{caller}: val_size={val_size!r} and test_size={test_size!r} leave no training "
             f"samples out of {n_samples} ({n_val} validation + {n_test} test)"
         )
+    seed = check_seed(rng, caller=caller)
     try:
         X_rest, X_test, y_rest, y_test = train_test_split(
-            X, y, test_size=n_test, random_state=random_state,
+            X, y, test_size=n_test, random_state=seed,
             stratify=y if stratify else None,
         )
         X_train, X_val, y_train, y_val = train_test_split(
-            X_rest, y_rest, test_size=n_val, random_state=random_state,
+            X_rest, y_rest, test_size=n_val, random_state=seed,
             stratify=y_rest if stratify else None,
         )
     except ValueError as error:

@@ -297,7 +297,7 @@ def fit(
     >>> model = nn.Linear(1, 1, rng=0)
     >>> optimizer = optim.SGD(model.parameters(), lr=0.5)
     >>> history = fit(model, nn.MSELoss(), optimizer,
-    ...               DataLoader(X, 3 * X, batch_size=16, shuffle=True, seed=0), epochs=4,
+    ...               DataLoader(X, 3 * X, batch_size=16, shuffle=True, rng=0), epochs=4,
     ...               val_data=(X, 3 * X), metrics=None, grad_clip=1.0, progress=False,
     ...               scheduler=optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5))
     >>> history["lr"]

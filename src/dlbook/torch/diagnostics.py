@@ -280,7 +280,7 @@ def lr_range_test(
     >>> model = torch.nn.Linear(1, 1)
     >>> before = model.weight.item()
     >>> result = lr_range_test(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters()),
-    ...                        DataLoader(X, 3 * X, batch_size=4, shuffle=True, seed=0),
+    ...                        DataLoader(X, 3 * X, batch_size=4, shuffle=True, rng=0),
     ...                        start_lr=1e-3, end_lr=100.0, num_steps=50)
     >>> result.diverged, len(result.lrs) < 50, model.weight.item() == before
     (True, True, True)

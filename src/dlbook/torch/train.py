@@ -274,7 +274,7 @@ def fit(
     >>> model = torch.nn.Linear(1, 1)
     >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     >>> history = fit(model, torch.nn.MSELoss(), optimizer,
-    ...               DataLoader(X, 3 * X, batch_size=16, shuffle=True, seed=0), epochs=5,
+    ...               DataLoader(X, 3 * X, batch_size=16, shuffle=True, rng=0), epochs=5,
     ...               val_data=(X, 3 * X), metrics=None, grad_clip=1.0, progress=False,
     ...               scheduler=torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5))
     >>> history["lr"]

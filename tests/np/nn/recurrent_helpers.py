@@ -118,7 +118,7 @@ class Flattened(Module):
 
 def check_layer_gradients(layer, x: np.ndarray, seed: int = 0) -> None:
     """Finite differences for the input, every parameter and the initial state(s)."""
-    errors = gradcheck_module(Flattened(layer), x, seed=seed)
+    errors = gradcheck_module(Flattened(layer), x, rng=seed)
     assert max(errors.values()) <= 1e-7, errors
     lstm = isinstance(layer, dnp.nn.LSTM)
     rng = np.random.default_rng(seed)

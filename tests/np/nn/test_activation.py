@@ -67,7 +67,7 @@ def test_softmax_any_dim_matches_torch(dim):
        seed=st.integers(0, 2**16))
 def test_gradcheck_smooth(name, shape, seed):
     x = np.random.default_rng(seed).standard_normal(shape)
-    errors = gradcheck_module(LAYERS[name][0](), x, seed=seed)
+    errors = gradcheck_module(LAYERS[name][0](), x, rng=seed)
     assert errors["input"] <= 1e-7, errors
 
 

@@ -55,7 +55,7 @@ def test_gradcheck(g, out_channels, bias, seed):
     layer = Conv2d(g["channels"], out_channels, g["kernel_size"], g["stride"], g["padding"],
                    g["dilation"], bias, dtype=np.float64, rng=seed)
     x = np.random.default_rng(seed).standard_normal((g["batch"], g["channels"], *g["size"]))
-    errors = gradcheck_module(layer, x, seed=seed)
+    errors = gradcheck_module(layer, x, rng=seed)
     assert set(errors) == {"input", "weight"} | ({"bias"} if bias else set())
     assert max(errors.values()) <= 1e-7, errors
 
@@ -185,7 +185,7 @@ def test_functional_gradcheck(g, seed):
     x = rng.standard_normal((g["batch"], g["channels"], *g["size"]))
     weight = rng.standard_normal((2, g["channels"], *g["kernel_size"]))
     errors = gradcheck_function(F.conv2d_forward, F.conv2d_backward, x, weight,
-                                rng.standard_normal(2), seed=seed,
+                                rng.standard_normal(2), rng=seed,
                                 **hyperparameters(g, "stride", "padding", "dilation"))
     assert max(errors) <= 1e-7, errors
 

@@ -63,7 +63,7 @@ def test_gradcheck(batch, in_features, out_features, bias, seed):
     # relative error of a number that small measures the finite difference, not the formula.
     # Upstream values in [0.5, 1.5] cannot cancel.
     grad_output = rng.uniform(0.5, 1.5, size=(batch, out_features))
-    errors = gradcheck_module(layer, x, grad_output, seed=seed)
+    errors = gradcheck_module(layer, x, grad_output, rng=seed)
     assert set(errors) == {"input", "weight"} | ({"bias"} if bias else set())
     assert max(errors.values()) <= 1e-7, errors
 

@@ -58,9 +58,9 @@ def test_gradcheck(g, seed):
     hyper = {name: g[name] for name in ("kernel_size", "stride", "padding")}
     # A dilated window can hold only padding: its maximum is -inf, finite differences are NaN.
     assume(np.isfinite(MaxPool2d(**hyper, dilation=g["dilation"])(x)).all())
-    errors = gradcheck_module(MaxPool2d(**hyper, dilation=g["dilation"]), x, seed=seed)
+    errors = gradcheck_module(MaxPool2d(**hyper, dilation=g["dilation"]), x, rng=seed)
     assert errors["input"] <= 1e-7, errors
-    errors = gradcheck_module(AvgPool2d(**hyper, count_include_pad=False), x, seed=seed)
+    errors = gradcheck_module(AvgPool2d(**hyper, count_include_pad=False), x, rng=seed)
     assert errors["input"] <= 1e-7, errors
 
 
@@ -177,10 +177,10 @@ def test_functional_gradcheck(g, seed):
     hyper = hyperparameters(g, "kernel_size", "stride", "padding", "dilation")
     # A dilated window can hold only padding: its maximum is -inf, finite differences are NaN.
     assume(np.isfinite(F.max_pool2d(x, **hyper)).all())
-    errors = gradcheck_function(F.max_pool2d_forward, F.max_pool2d_backward, x, seed=seed,
+    errors = gradcheck_function(F.max_pool2d_forward, F.max_pool2d_backward, x, rng=seed,
                                 **hyper)
     assert max(errors) <= 1e-7, errors
-    errors = gradcheck_function(F.avg_pool2d_forward, F.avg_pool2d_backward, x, seed=seed,
+    errors = gradcheck_function(F.avg_pool2d_forward, F.avg_pool2d_backward, x, rng=seed,
                                 **hyperparameters(g, "kernel_size", "stride", "padding"))
     assert max(errors) <= 1e-7, errors
 
